@@ -1,0 +1,19 @@
+namespace SeqPack;
+
+/// <summary>
+/// One recorded operation of the autograd graph: its inputs and the rule that turns the gradients of its
+/// outputs into gradients of its inputs.
+/// </summary>
+/// <remarks>
+/// <see cref="Backward"/> receives one entry per output (null where that output received no gradient) and
+/// returns one entry per input (null where the input needs none). It runs with recording switched off, so
+/// it may use any tensor operation freely. Fused multi-output operations (a whole LSTM layer) are a single
+/// node with several outputs.
+/// </remarks>
+internal sealed class GradNode(string op, Tensor[] inputs, int outputCount, Func<Tensor?[], Tensor?[]> backward)
+{
+    public string Op { get; } = op;
+    public Tensor[] Inputs { get; } = inputs;
+    public int OutputCount { get; } = outputCount;
+    public Func<Tensor?[], Tensor?[]> Backward { get; } = backward;
+}

@@ -1,0 +1,125 @@
+using SeqPack;
+using SeqPack.Tests.Support;
+
+namespace SeqPack.Tests.Core;
+
+public class AutogradTests
+{
+    private static Tensor R(ulong seed, params int[] shape) => Tensor.Randn(seed, shape);
+
+    [Fact] public void Add_Broadcast_MatchesFiniteDifferences() => GradCheck.Check(x => x[0] + x[1], [R(1, 3, 4), R(2, 4)]);
+    [Fact] public void Sub_Broadcast_MatchesFiniteDifferences() => GradCheck.Check(x => x[0] - x[1], [R(1, 2, 1, 3), R(2, 4, 1)]);
+    [Fact] public void Mul_Broadcast_MatchesFiniteDifferences() => GradCheck.Check(x => x[0] * x[1], [R(3, 2, 3), R(4, 2, 1)]);
+    [Fact] public void Div_MatchesFiniteDifferences() => GradCheck.Check(x => x[0] / (x[1] * x[1] + 1f), [R(5, 3), R(6, 3)]);
+    [Fact] public void Affine_MatchesFiniteDifferences() => GradCheck.Check(x => x[0] * 3f - 1f, [R(7, 5)]);
+    [Fact] public void Sum_MatchesFiniteDifferences() => GradCheck.Check(x => (x[0] * x[0]).Sum(), [R(8, 2, 3)]);
+    [Fact] public void Mean_MatchesFiniteDifferences() => GradCheck.Check(x => (x[0] * x[0]).Mean(), [R(9, 2, 3)]);
+    [Fact] public void SumDim_MatchesFiniteDifferences() => GradCheck.Check(x => (x[0] * x[0]).Sum(1), [R(10, 2, 3, 4)]);
+    [Fact] public void MeanDimKeep_MatchesFiniteDifferences() => GradCheck.Check(x => (x[0] * x[0]).Mean(0, keepDim: true), [R(11, 3, 2)]);
+    [Fact] public void Reshape_MatchesFiniteDifferences() => GradCheck.Check(x => x[0].Reshape(-1, 2) * x[1], [R(12, 2, 3, 2), R(13, 2)]);
+    [Fact] public void Select_MatchesFiniteDifferences() => GradCheck.Check(x => x[0].Select(1, 2) * x[0].Select(1, -1), [R(14, 3, 4, 2)]);
+    [Fact] public void Narrow_MatchesFiniteDifferences() => GradCheck.Check(x => x[0].Narrow(2, 1, 2), [R(15, 2, 2, 4)]);
+    [Fact] public void Cat_MatchesFiniteDifferences() => GradCheck.Check(x => Tensor.Cat([x[0], x[1] * x[1]], 1), [R(16, 2, 3), R(17, 2, 2)]);
+    [Fact] public void Stack_MatchesFiniteDifferences() => GradCheck.Check(x => Tensor.Stack([x[0], x[1]], 1), [R(18, 2, 3), R(19, 2, 3)]);
+    [Fact] public void Transpose_MatchesFiniteDifferences() => GradCheck.Check(x => x[0].Transpose(0, 2) * x[1], [R(20, 2, 3, 4), R(21, 2)]);
+    [Fact] public void MatMul2D_MatchesFiniteDifferences() => GradCheck.Check(x => Tensor.MatMul(x[0], x[1]), [R(22, 3, 5), R(23, 5, 2)]);
+    [Fact] public void MatMulVectorCases_MatchFiniteDifferences()
+    {
+        GradCheck.Check(x => Tensor.MatMul(x[0], x[1]), [R(24, 4), R(25, 4)]);
+        GradCheck.Check(x => Tensor.MatMul(x[0], x[1]), [R(26, 4), R(27, 4, 3)]);
+        GradCheck.Check(x => Tensor.MatMul(x[0], x[1]), [R(28, 3, 4), R(29, 4)]);
+    }
+    [Fact] public void MatMulBatchedBroadcast_MatchesFiniteDifferences() => GradCheck.Check(x => Tensor.MatMul(x[0], x[1]), [R(30, 2, 3, 4), R(31, 4, 5)]);
+
+    [Fact]
+    public void MatMul_ShapesFollowTorchMatmul()
+    {
+        Assert.Equal(Array.Empty<int>(), Tensor.MatMul(R(1, 4), R(2, 4)).Shape);
+        Assert.Equal(new[] { 3 }, Tensor.MatMul(R(1, 4), R(2, 4, 3)).Shape);
+        Assert.Equal(new[] { 2 }, Tensor.MatMul(R(1, 2, 4), R(2, 4)).Shape);
+        Assert.Equal(new[] { 5, 2, 3 }, Tensor.MatMul(R(1, 5, 2, 4), R(2, 1, 4, 3)).Shape);
+    }
+
+    [Fact]
+    public void MatMul_KnownValues()
+    {
+        var a = Tensor.FromArray([1, 2, 3, 4, 5, 6], 2, 3);
+        var b = Tensor.FromArray([7, 8, 9, 10, 11, 12], 3, 2);
+        TensorAssert.Equal([58, 64, 139, 154], [2, 2], Tensor.MatMul(a, b));
+    }
+
+    [Fact]
+    public void Backward_AccumulatesIntoGradLikePyTorch()
+    {
+        var x = Tensor.FromArray([1f, 2f, 3f], 3);
+        x.RequiresGrad = true;
+        (x * x).Sum().Backward();
+        (x * x).Sum().Backward();
+        Assert.Equal(new[] { 4f, 8f, 12f }, x.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void Backward_SharedSubexpressionSumsBothPaths()
+    {
+        var x = Tensor.FromArray([2f], 1);
+        x.RequiresGrad = true;
+        var y = x * x;              // used twice below
+        (y * y + y).Sum().Backward();   // d/dx (x^4 + x^2) = 4x^3 + 2x = 36
+        Assert.Equal(36f, x.Grad!.Item());
+    }
+
+    [Fact]
+    public void NoGrad_RecordsNothing()
+    {
+        var x = Tensor.FromArray([1f, 2f], 2);
+        x.RequiresGrad = true;
+        Tensor y;
+        using (SeqPack.Autograd.NoGrad()) y = x * x;
+        Assert.False(y.RequiresGrad);
+        Assert.True(y.IsLeaf);
+        Assert.True(SeqPack.Autograd.IsEnabled);
+    }
+
+    [Fact]
+    public void NothingRecorded_WhenNoInputRequiresGrad()
+    {
+        var y = R(1, 2) * R(2, 2);
+        Assert.False(y.RequiresGrad);
+        Assert.True(y.IsLeaf);
+    }
+
+    [Fact]
+    public void AutogradBackward_SeveralRootsWithGradients()
+    {
+        var x = Tensor.FromArray([1f, 2f], 2);
+        x.RequiresGrad = true;
+        var a = x * 2f;
+        var b = x * x;
+        SeqPack.Autograd.Backward([a, b], [Tensor.FromArray([1f, 1f], 2), Tensor.FromArray([10f, 100f], 2)]);
+        Assert.Equal(new[] { 2f + 20f, 2f + 400f }, x.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void Backward_WithoutGradientOnNonScalar_ThrowsNamingShape()
+    {
+        var x = R(1, 2, 2); x.RequiresGrad = true;
+        var ex = Assert.Throws<ArgumentException>(() => (x * 2f).Backward());
+        Assert.Contains("(2, 2)", ex.Message);
+    }
+
+    [Fact]
+    public void Backward_OnTensorWithoutGrad_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => R(1, 1).Backward());
+    }
+
+    [Fact]
+    public void LongChain_DoesNotOverflowTheStack()
+    {
+        var x = Tensor.FromArray([1f], 1); x.RequiresGrad = true;
+        var y = x;
+        for (int i = 0; i < 100_000; i++) y = y + 0f;
+        y.Sum().Backward();
+        Assert.Equal(1f, x.Grad!.Item());
+    }
+}
