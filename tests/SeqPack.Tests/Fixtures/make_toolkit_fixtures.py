@@ -1,0 +1,157 @@
+#!/usr/bin/python3
+"""Regenerates the toolkit fixtures (layers, losses, optimisers, schedules, safetensors) from PyTorch.
+
+Run from anywhere with the system interpreter that has PyTorch 1.13:
+    /usr/bin/python3 tests/SeqPack.Tests/Fixtures/make_toolkit_fixtures.py
+Writes toolkit_layers.json, toolkit_optim.json and toolkit_reference.safetensors next to this script.
+Each tensor is stored as {"shape": [...], "data": [... row-major float32 values ...]}.
+"""
+import json
+import math
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+
+
+
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+torch.manual_seed(1234)
+
+
+def T(t):
+    t = t.detach().to(torch.float32).contiguous()
+    return {"shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]}
+
+
+def leaf(*shape, scale=1.0):
+    return (torch.randn(*shape) * scale).requires_grad_(True)
+
+
+def unary_case(fn, x):
+    x = x.clone().requires_grad_(True)
+    y = fn(x)
+    g = torch.randn_like(y)
+    y.backward(g)
+    return {"x": T(x), "y": T(y), "g": T(g), "dx": T(x.grad)}
+
+
+def layers():
+    cases = {}
+    extreme = torch.tensor([-30.0, -8.0, -1e-3, 0.0, 1e-3, 8.0, 30.0, 0.5])
+    base = torch.cat([torch.randn(3, 8), extreme.unsqueeze(0)])          # (4, 8)
+    cases["tanh"] = unary_case(torch.tanh, base)
+    cases["sigmoid"] = unary_case(torch.sigmoid, base)
+    cases["relu"] = unary_case(torch.relu, base)
+    cases["gelu"] = unary_case(lambda v: F.gelu(v), base)
+    cases["exp"] = unary_case(torch.exp, torch.randn(4, 8) * 3)
+    cases["log"] = unary_case(torch.log, torch.rand(4, 8) * 10 + 1e-3)
+
+    s = torch.randn(2, 5, 3) * 4
+    s[0, :, 1] += 1000.0                                                  # stability: huge logits
+    cases["softmax_dim1"] = unary_case(lambda v: torch.softmax(v, 1), s)
+    cases["log_softmax_dim1"] = unary_case(lambda v: torch.log_softmax(v, 1), s)
+    cases["softmax_dim_last"] = unary_case(lambda v: torch.softmax(v, -1), s)
+    cases["log_softmax_dim_last"] = unary_case(lambda v: torch.log_softmax(v, -1), s)
+
+    # Linear (*, in) -> (*, out)
+    lin = torch.nn.Linear(4, 5)
+    x = leaf(2, 3, 4)
+    y = lin(x)
+    g = torch.randn_like(y)
+    y.backward(g)
+    cases["linear"] = {"x": T(x), "weight": T(lin.weight), "bias": T(lin.bias), "y": T(y), "g": T(g),
+                       "dx": T(x.grad), "dweight": T(lin.weight.grad), "dbias": T(lin.bias.grad)}
+
+    # Embedding with padding_idx: that row gets no gradient even when looked up
+    emb = torch.nn.Embedding(7, 3, padding_idx=2)
+    with torch.no_grad():
+        emb.weight[2] = torch.tensor([0.5, -0.5, 0.25])                   # a non-zero pad row must stay untouched
+    ids = torch.tensor([[1, 2, 6], [1, 0, 2]])
+    y = emb(ids)
+    g = torch.randn_like(y)
+    y.backward(g)
+    cases["embedding"] = {"weight": T(emb.weight), "ids": ids.reshape(-1).tolist(), "ids_shape": list(ids.shape),
+                          "padding_idx": 2, "y": T(y), "g": T(g), "dweight": T(emb.weight.grad)}
+
+    # LayerNorm over the last two dimensions, with affine parameters
+    ln = torch.nn.LayerNorm([3, 4], eps=1e-5)
+    with torch.no_grad():
+        ln.weight.copy_(torch.randn(3, 4))
+        ln.bias.copy_(torch.randn(3, 4))
+    x = leaf(2, 3, 4, scale=3.0)
+    y = ln(x)
+    g = torch.randn_like(y)
+    y.backward(g)
+    cases["layer_norm"] = {"x": T(x), "weight": T(ln.weight), "bias": T(ln.bias), "eps": 1e-5,
+                           "normalized_shape": [3, 4], "y": T(y), "g": T(g),
+                           "dx": T(x.grad), "dweight": T(ln.weight.grad), "dbias": T(ln.bias.grad)}
+
+    # Cross-entropy variants
+    logits = torch.randn(6, 5) * 3
+    logits[0, 3] = 80.0                                                   # stability
+    targets = [3, -100, 0, 4, 2, 1]
+    weight = torch.rand(5) + 0.25
+    ce = []
+    for name, kw in [
+        ("mean", {}),
+        ("sum", {"reduction": "sum"}),
+        ("none", {"reduction": "none"}),
+        ("weight_mean", {"weight": weight}),
+        ("weight_none", {"weight": weight, "reduction": "none"}),
+        ("smooth_mean", {"label_smoothing": 0.2}),
+        ("smooth_weight_mean", {"label_smoothing": 0.15, "weight": weight}),
+        ("smooth_weight_sum", {"label_smoothing": 0.3, "weight": weight, "reduction": "sum"}),
+        ("smooth_none", {"label_smoothing": 0.1, "reduction": "none"}),
+        ("ignore_1", {"ignore_index": 1}),
+    ]:
+        x = logits.clone().requires_grad_(True)
+        t = list(targets)
+        if "ignore_index" in kw:
+            t[1] = 0
+        loss = F.cross_entropy(x, torch.tensor(t), **kw)
+        g = torch.randn_like(loss) if loss.dim() > 0 else torch.tensor(1.7)
+        loss.backward(g)
+        ce.append({"name": name, "logits": T(x), "targets": t,
+                   "ignore_index": kw.get("ignore_index", -100),
+                   "reduction": kw.get("reduction", "mean"),
+                   "label_smoothing": kw.get("label_smoothing", 0.0),
+                   "weight": T(kw["weight"]) if "weight" in kw else None,
+                   "loss": T(loss), "g": T(g), "dlogits": T(x.grad)})
+    cases["cross_entropy"] = ce
+
+    # Binary cross-entropy with logits
+    bl = torch.randn(4, 3) * 3
+    bl[0, 0], bl[1, 1], bl[2, 2] = 60.0, -60.0, 0.0
+    bt = torch.rand(4, 3)
+    bt[3] = torch.tensor([0.0, 1.0, 1.0])
+    bce = []
+    for name, kw in [
+        ("mean", {}),
+        ("sum", {"reduction": "sum"}),
+        ("none_weight_pos", {"reduction": "none", "weight": torch.rand(3) + 0.5, "pos_weight": torch.tensor([0.5, 2.0, 3.0])}),
+        ("mean_pos", {"pos_weight": torch.tensor([1.5, 0.25, 4.0])}),
+    ]:
+        x = bl.clone().requires_grad_(True)
+        t = bt.clone().requires_grad_(True)
+        loss = F.binary_cross_entropy_with_logits(x, t, **kw)
+        g = torch.randn_like(loss) if loss.dim() > 0 else torch.tensor(0.9)
+        loss.backward(g)
+        bce.append({"name": name, "logits": T(x), "targets": T(t), "reduction": kw.get("reduction", "mean"),
+                    "weight": T(kw["weight"]) if "weight" in kw else None,
+                    "pos_weight": T(kw["pos_weight"]) if "pos_weight" in kw else None,
+                    "loss": T(loss), "g": T(g), "dlogits": T(x.grad), "dtargets": T(t.grad)})
+    cases["bce_with_logits"] = bce
+    return cases
+
+
+def dump(name, obj):
+    with open(os.path.join(HERE, name), "w") as f:
+        json.dump(obj, f, separators=(",", ":"))
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    dump("toolkit_layers.json", {"torch": torch.__version__, "cases": layers()})
