@@ -1,0 +1,98 @@
+using System.Diagnostics;
+
+namespace SeqPack;
+
+/// <summary>
+/// One contiguous block of rows copied from a source tensor to a destination tensor: rows
+/// [<see cref="SrcRow"/>, SrcRow + <see cref="Rows"/>) of source <see cref="Src"/> go to rows
+/// [<see cref="DstRow"/>, DstRow + Rows) of destination <see cref="Dst"/>.
+/// </summary>
+internal readonly record struct RowRun(int Src, int SrcRow, int Dst, int DstRow, int Rows);
+
+/// <summary>
+/// The one kernel behind every packing operation: new tensors assembled from whole rows of other tensors,
+/// recorded on the autograd graph as a single node whose gradient rule is the same copy run backwards.
+/// </summary>
+/// <remarks>
+/// A "row" is everything after the leading dimension(s) that a caller flattens away: one time step of one
+/// sequence, <c>rowSize</c> contiguous floats. Padding, packing, unpacking and permuting along the batch are
+/// all partial one-to-one maps between source rows and destination rows, described by <see cref="RowRun"/>s
+/// (adjacent rows are merged into one run, so a sorted time-major pack copies each time step in one
+/// <see cref="Span{T}.CopyTo"/>). Destination rows no run covers hold the fill (padding) value; source rows
+/// no run reads get a zero gradient. Invariant the callers keep: every source row is read by at most one
+/// run and every destination row is written by at most one, so the backward copy needs no accumulation.
+/// </remarks>
+internal static class RowRouting
+{
+    /// <summary>
+    /// Builds one tensor per entry of <paramref name="shapes"/> (each a whole number of rows of
+    /// <paramref name="rowSize"/> floats), filled with <paramref name="fill"/>, then copies the
+    /// <paramref name="runs"/> from <paramref name="sources"/> into them. Differentiable in every source.
+    /// </summary>
+    public static Tensor[] Route(string op, Tensor[] sources, int[][] shapes, int rowSize, IReadOnlyList<RowRun> runs, float fill)
+    {
+        var outputs = new Tensor[shapes.Length];
+        var covered = new long[shapes.Length];
+        for (int k = 0; k < runs.Count; k++) covered[runs[k].Dst] += runs[k].Rows;
+        for (int d = 0; d < shapes.Length; d++)
+        {
+            var data = new float[Shapes.Product(shapes[d], 0, shapes[d].Length)];
+            if (fill != 0f && covered[d] * rowSize != data.Length) data.AsSpan().Fill(fill);
+            outputs[d] = new Tensor(data, shapes[d]);
+        }
+        for (int k = 0; k < runs.Count; k++)
+        {
+            var r = runs[k];
+            Debug.Assert((long)(r.SrcRow + r.Rows) * rowSize <= sources[r.Src].Size);
+            Debug.Assert((long)(r.DstRow + r.Rows) * rowSize <= outputs[r.Dst].Size);
+            sources[r.Src].Data.AsSpan(r.SrcRow * rowSize, r.Rows * rowSize).CopyTo(outputs[r.Dst].Data.AsSpan(r.DstRow * rowSize));
+        }
+        Autograd.Record(outputs, op, sources, grads => Backward(sources, grads, rowSize, runs));
+        return outputs;
+    }
+
+    /// <summary>The gradient rule: each run copied from the output gradient back to the source's gradient; zero elsewhere.</summary>
+    private static Tensor?[] Backward(Tensor[] sources, Tensor?[] grads, int rowSize, IReadOnlyList<RowRun> runs)
+    {
+        var dsrc = new float[]?[sources.Length];
+        for (int s = 0; s < sources.Length; s++)
+            if (sources[s].RequiresGrad) dsrc[s] = new float[sources[s].Size];
+        for (int k = 0; k < runs.Count; k++)
+        {
+            var r = runs[k];
+            var g = grads[r.Dst];
+            var d = dsrc[r.Src];
+            if (g is null || d is null) continue;
+            g.Data.AsSpan(r.DstRow * rowSize, r.Rows * rowSize).CopyTo(d.AsSpan(r.SrcRow * rowSize));
+        }
+        var result = new Tensor?[sources.Length];
+        for (int s = 0; s < sources.Length; s++)
+            if (dsrc[s] is { } d) result[s] = new Tensor(d, sources[s].Shape);
+        return result;
+    }
+}
+
+/// <summary>Collects <see cref="RowRun"/>s one row at a time, merging a row into the previous run when both sides continue it.</summary>
+internal sealed class RowRunBuilder(int capacity = 0)
+{
+    private readonly List<RowRun> runs = new(capacity);
+
+    /// <summary>The runs collected so far.</summary>
+    public List<RowRun> Runs => runs;
+
+    /// <summary>Adds <paramref name="rows"/> rows from (<paramref name="src"/>, <paramref name="srcRow"/>) to (<paramref name="dst"/>, <paramref name="dstRow"/>).</summary>
+    public void Add(int src, int srcRow, int dst, int dstRow, int rows = 1)
+    {
+        if (rows == 0) return;
+        if (runs.Count > 0)
+        {
+            var last = runs[^1];
+            if (last.Src == src && last.Dst == dst && last.SrcRow + last.Rows == srcRow && last.DstRow + last.Rows == dstRow)
+            {
+                runs[^1] = last with { Rows = last.Rows + rows };
+                return;
+            }
+        }
+        runs.Add(new RowRun(src, srcRow, dst, dstRow, rows));
+    }
+}
