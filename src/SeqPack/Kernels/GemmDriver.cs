@@ -1,0 +1,169 @@
+using System.Runtime.CompilerServices;
+
+namespace SeqPack.Kernels;
+
+/// <summary>
+/// The Goto/BLIS loop nest around the micro-kernels, and its split across the <see cref="WorkerPool"/>.
+/// </summary>
+/// <remarks>
+/// For one block of C (rows i0..i1, columns j0..j1):
+/// <code>
+/// for jc in j0..j1 step NC:                 B column block (L3)
+///   for pc in 0..K step KC:                 pack B[pc:pc+KC, jc:jc+NC] (unless pre-packed)
+///     for ic in i0..i1 step MC:             pack A[ic:ic+MC, pc:pc+KC] → L2
+///       for jr in 0..NC step NR:            B micro-panel KC×NR → L1
+///         for ir in 0..MC step MR:          micro-kernel: MR×NR block of C in registers
+/// </code>
+/// The first KC block applies the caller's beta, later ones accumulate (beta = 1). Threads take disjoint
+/// blocks of C (column panels, or row groups when C is narrow), each with its own packing buffers, so the
+/// summation order of every element is the same whatever the thread count. For small M (a recurrent step,
+/// M ≤ MC) the loop becomes: pack A once per KC block, then stream each B micro-panel through L1 while all
+/// row groups of A are reused from L1/L2.
+/// </remarks>
+internal static unsafe class GemmDriver
+{
+    /// <summary>Below this many multiply-adds a product runs on the calling thread only.</summary>
+    private const long ParallelThreshold = 1L << 17;
+
+    /// <summary>Parallel tasks per thread: a few, so that a thread slowed by a busy core does not hold the rest up.</summary>
+    private const int TasksPerThread = 4;
+
+    public static void Run(GemmPlan plan, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, float* packedB, float beta, float* c, nint ldc)
+    {
+        var job = new Job
+        {
+            Isa = plan.Isa, MR = plan.MR, NR = plan.NR, KC = plan.KC, MC = plan.MC, NC = plan.NC,
+            TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
+            A = a, Lda = lda, B = b, Ldb = ldb, PackedB = packedB, C = c, Ldc = ldc,
+        };
+        int threads = Compute.Threads;
+        int panels = (n + plan.NR - 1) / plan.NR, rowGroups = (m + plan.MR - 1) / plan.MR;
+        if (threads <= 1 || (long)m * n * k < ParallelThreshold || (panels < 2 && rowGroups < 2))
+        {
+            job.Block(0, m, 0, n);
+            return;
+        }
+        // Split the wider dimension (in panels / row groups) into contiguous task ranges.
+        job.SplitColumns = panels >= rowGroups || panels >= 2 * threads;
+        int units = job.SplitColumns ? panels : rowGroups;
+        job.Tasks = Math.Min(units, threads * TasksPerThread);
+        job.Units = units;
+        WorkerPool.Run(job, job.Tasks);
+    }
+
+    private struct Job : IParallelJob
+    {
+        public GemmIsa Isa;
+        public int MR, NR, KC, MC, NC;
+        public bool TransA, TransB;
+        public int M, N, K;
+        public float Alpha, Beta;
+        public float* A, B, PackedB, C;
+        public nint Lda, Ldb, Ldc;
+        public bool SplitColumns;
+        public int Tasks, Units;
+
+        public readonly void Execute(int index)
+        {
+            int lo = (int)((long)Units * index / Tasks), hi = (int)((long)Units * (index + 1) / Tasks);
+            if (SplitColumns) Block(0, M, lo * NR, Math.Min(N, hi * NR));
+            else Block(lo * MR, Math.Min(M, hi * MR), 0, N);
+        }
+
+        /// <summary>Computes rows i0..i1 and columns j0..j1 of C (j0 a multiple of NR).</summary>
+        public readonly void Block(int i0, int i1, int j0, int j1)
+        {
+            var buffers = PackBuffers.ForThisThread(MC * KC, KC * NC);
+            int nPadded = (N + NR - 1) / NR * NR;
+            for (int jc = j0; jc < j1; jc += NC)
+            {
+                int nc = Math.Min(NC, j1 - jc);
+                for (int pc = 0; pc < K; pc += KC)
+                {
+                    int kc = Math.Min(KC, K - pc);
+                    float beta = pc == 0 ? Beta : 1f;
+                    float* bp;
+                    if (PackedB != null)
+                        bp = PackedB + (nint)pc * nPadded + (nint)(jc / NR) * kc * NR;
+                    else
+                    {
+                        bp = buffers.B;
+                        GemmPacking.PackB(TransB, B, Ldb, pc, jc, kc, nc, NR, bp);
+                    }
+                    for (int ic = i0; ic < i1; ic += MC)
+                    {
+                        int mc = Math.Min(MC, i1 - ic);
+                        GemmPacking.PackA(TransA, A, Lda, ic, pc, mc, kc, MR, buffers.A);
+                        Macro(mc, nc, kc, buffers.A, bp, C + ic * Ldc + jc, beta);
+                    }
+                }
+            }
+        }
+
+        /// <summary>The macro-kernel: one packed A block times one packed B block into C.</summary>
+        private readonly void Macro(int mc, int nc, int kc, float* ap, float* bp, float* c, float beta)
+        {
+            float* tile = stackalloc float[MicroKernel512.MR * MicroKernel512.NR];
+            for (int jr = 0; jr < nc; jr += NR)
+            {
+                int cols = Math.Min(NR, nc - jr);
+                float* bpanel = bp + (nint)jr * kc;
+                for (int ir = 0; ir < mc; ir += MR)
+                {
+                    int rows = Math.Min(MR, mc - ir);
+                    float* cij = c + ir * Ldc + jr;
+                    if (cols == NR)
+                        Kernel(rows, kc, ap + (nint)ir * kc, bpanel, cij, Ldc, Alpha, beta);
+                    else
+                    {
+                        // Right edge: compute the full-width block into a tile, then merge the valid columns
+                        // with the same arithmetic as the kernels' store (alpha·acc + beta·c, in that order).
+                        Kernel(rows, kc, ap + (nint)ir * kc, bpanel, tile, NR, 1f, 0f);
+                        for (int i = 0; i < rows; i++)
+                        {
+                            float* ci = cij + i * Ldc;
+                            float* ti = tile + i * NR;
+                            for (int j = 0; j < cols; j++)
+                                ci[j] = beta == 0f ? Alpha * ti[j] : Alpha * ti[j] + beta * ci[j];
+                        }
+                    }
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private readonly void Kernel(int rows, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        {
+            switch (Isa)
+            {
+                case GemmIsa.Vector512: MicroKernel512.Run(rows, kc, a, b, c, ldc, alpha, beta); break;
+                case GemmIsa.Vector256: MicroKernel256.Run(rows, kc, a, b, c, ldc, alpha, beta); break;
+                default: MicroKernelScalar.Run(rows, kc, a, b, c, ldc, alpha, beta); break;
+            }
+        }
+    }
+
+    /// <summary>Per-thread packing buffers: pinned, 64-byte aligned, grown on demand and then reused.</summary>
+    private sealed class PackBuffers
+    {
+        [ThreadStatic] private static PackBuffers? current;
+        private float[] aStore = [], bStore = [];
+        public float* A, B;
+
+        public static PackBuffers ForThisThread(int aFloats, int bFloats)
+        {
+            var pb = current ??= new PackBuffers();
+            if (pb.aStore.Length < aFloats + 16) pb.A = Allocate(aFloats, out pb.aStore);
+            if (pb.bStore.Length < bFloats + 16) pb.B = Allocate(bFloats, out pb.bStore);
+            return pb;
+        }
+
+        private static float* Allocate(int floats, out float[] store)
+        {
+            store = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+            nint p = (nint)Unsafe.AsPointer(ref store[0]);
+            return (float*)((p + 63) & ~(nint)63);
+        }
+    }
+}

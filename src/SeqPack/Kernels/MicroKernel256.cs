@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SeqPack.Kernels;
+
+/// <summary>
+/// The Vector256 (AVX2 + FMA) GEMM micro-kernel: an up-to-6×16 block of C from a packed A micro-panel
+/// (KC steps of 6 floats, one per row) and a packed B micro-panel (KC steps of 16 floats).
+/// Effectively computes <c>C[i, j] = alpha·Σ_p A[i, p]·B[p, j] + beta·C[i, j]</c> for the block, each sum
+/// one FMA chain in increasing p, so every row count gives bit-identical results for the same element.
+/// </summary>
+internal static unsafe class MicroKernel256
+{
+    public const int MR = 6, NR = 16;
+
+    /// <summary>Runs the kernel for <paramref name="rows"/> (1..6) rows of a full 16-column block.</summary>
+    public static void Run(int rows, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        switch (rows)
+        {
+            case 6: Kernel<Rows6>(kc, a, b, c, ldc, alpha, beta); break;
+            case 5: Kernel<Rows5>(kc, a, b, c, ldc, alpha, beta); break;
+            case 4: Kernel<Rows4>(kc, a, b, c, ldc, alpha, beta); break;
+            case 3: Kernel<Rows3>(kc, a, b, c, ldc, alpha, beta); break;
+            case 2: Kernel<Rows2>(kc, a, b, c, ldc, alpha, beta); break;
+            default: Kernel<Rows1>(kc, a, b, c, ldc, alpha, beta); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel<TRows>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        where TRows : struct, IRowCount
+    {
+        int rows = TRows.Count;
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var av = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(av, b0, c00);
+            c01 = Vector256.FusedMultiplyAdd(av, b1, c01);
+            if (rows > 1)
+            {
+                av = Vector256.Create(a[1]);
+                c10 = Vector256.FusedMultiplyAdd(av, b0, c10);
+                c11 = Vector256.FusedMultiplyAdd(av, b1, c11);
+            }
+            if (rows > 2)
+            {
+                av = Vector256.Create(a[2]);
+                c20 = Vector256.FusedMultiplyAdd(av, b0, c20);
+                c21 = Vector256.FusedMultiplyAdd(av, b1, c21);
+            }
+            if (rows > 3)
+            {
+                av = Vector256.Create(a[3]);
+                c30 = Vector256.FusedMultiplyAdd(av, b0, c30);
+                c31 = Vector256.FusedMultiplyAdd(av, b1, c31);
+            }
+            if (rows > 4)
+            {
+                av = Vector256.Create(a[4]);
+                c40 = Vector256.FusedMultiplyAdd(av, b0, c40);
+                c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
+            }
+            if (rows > 5)
+            {
+                av = Vector256.Create(a[5]);
+                c50 = Vector256.FusedMultiplyAdd(av, b0, c50);
+                c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
+            }
+            a += MR;
+            b += NR;
+        }
+        Store(c, c00, c01, alpha, beta);
+        if (rows > 1) Store(c + ldc, c10, c11, alpha, beta);
+        if (rows > 2) Store(c + 2 * ldc, c20, c21, alpha, beta);
+        if (rows > 3) Store(c + 3 * ldc, c30, c31, alpha, beta);
+        if (rows > 4) Store(c + 4 * ldc, c40, c41, alpha, beta);
+        if (rows > 5) Store(c + 5 * ldc, c50, c51, alpha, beta);
+    }
+
+    /// <summary>c = alpha·acc + beta·c (beta = 0: c is not read, so NaNs in it do not propagate).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* c, Vector256<float> x0, Vector256<float> x1, float alpha, float beta)
+    {
+        var va = Vector256.Create(alpha);
+        if (beta == 0f)
+        {
+            (va * x0).Store(c);
+            (va * x1).Store(c + 8);
+        }
+        else
+        {
+            var vb = Vector256.Create(beta);
+            (va * x0 + vb * Vector256.Load(c)).Store(c);
+            (va * x1 + vb * Vector256.Load(c + 8)).Store(c + 8);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace SeqPack.Kernels;
+
+/// <summary>
+/// A compile-time row count for the micro-kernels: the JIT specialises a generic kernel for each struct that
+/// implements it and removes the code for rows beyond <see cref="Count"/>, so one source kernel yields the
+/// full register block and every edge kernel (1..MR rows) without a branch in the inner loop.
+/// </summary>
+internal interface IRowCount
+{
+    static abstract int Count { get; }
+}
+
+internal struct Rows1 : IRowCount { public static int Count => 1; }
+internal struct Rows2 : IRowCount { public static int Count => 2; }
+internal struct Rows3 : IRowCount { public static int Count => 3; }
+internal struct Rows4 : IRowCount { public static int Count => 4; }
+internal struct Rows5 : IRowCount { public static int Count => 5; }
+internal struct Rows6 : IRowCount { public static int Count => 6; }
+internal struct Rows7 : IRowCount { public static int Count => 7; }
+internal struct Rows8 : IRowCount { public static int Count => 8; }
+internal struct Rows9 : IRowCount { public static int Count => 9; }
+internal struct Rows10 : IRowCount { public static int Count => 10; }
+internal struct Rows11 : IRowCount { public static int Count => 11; }
+internal struct Rows12 : IRowCount { public static int Count => 12; }

@@ -1,0 +1,132 @@
+using SeqPack.Kernels;
+
+namespace SeqPack.Tests.Kernels;
+
+/// <summary>The packed GEMM against the naive reference, for every kernel family (all run on any machine).</summary>
+public class GemmTests
+{
+    public static TheoryData<string> Plans => new() { "Scalar", "Vector256", "Vector512" };
+
+    private static GemmPlan Plan(string name) => GemmPlan.All.Single(p => p.Isa.ToString() == name);
+
+    private static readonly (bool A, bool B)[] Transposes = [(false, false), (false, true), (true, false), (true, true)];
+
+    private static void Fast(GemmPlan plan, bool ta, bool tb, int m, int n, int k, float alpha, float beta,
+        int padA = 0, int padB = 0, int padC = 0, int seed = 1)
+        => GemmTestData.Check(plan.ToString(), ta, tb, m, n, k, alpha, beta, padA, padB, padC,
+            (a, lda, b, ldb, c, ldc) => Gemm.Sgemm(plan, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc), seed);
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Sgemm_EveryM_1To67_MatchesReference(string plan)
+    {
+        foreach (var (ta, tb) in Transposes)
+            for (int m = 1; m <= 67; m++) Fast(Plan(plan), ta, tb, m, 37, 19, 1f, 0f, seed: m);
+    }
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Sgemm_EveryN_1To67_MatchesReference(string plan)
+    {
+        foreach (var (ta, tb) in Transposes)
+            for (int n = 1; n <= 67; n++) Fast(Plan(plan), ta, tb, 13, n, 23, 1f, 0f, seed: n);
+    }
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Sgemm_EveryK_1To67_MatchesReference(string plan)
+    {
+        foreach (var (ta, tb) in Transposes)
+            for (int k = 1; k <= 67; k++) Fast(Plan(plan), ta, tb, 14, 33, k, 1f, 0f, seed: k);
+    }
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Sgemm_AlphaBeta_AllTransposes_MatchReference(string plan)
+    {
+        foreach (var (ta, tb) in Transposes)
+            foreach (var (alpha, beta) in new[] { (-0.5f, 0f), (1f, 1f), (2.5f, 0.75f), (1f, -1f) })
+                Fast(Plan(plan), ta, tb, 29, 35, 41, alpha, beta);
+    }
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Sgemm_StridedOperands_MatchReferenceAndLeavePaddingAlone(string plan)
+    {
+        foreach (var (ta, tb) in Transposes)
+            Fast(Plan(plan), ta, tb, 17, 45, 31, 1.5f, 0.5f, padA: 3, padB: 5, padC: 7);
+    }
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Sgemm_CrossesEveryCacheBlock_MatchesReference(string plan)
+    {
+        // m > MC, k > KC, n > NC: every loop of the Goto nest runs more than once, with edges.
+        var p = Plan(plan);
+        Fast(p, false, false, p.MC + 5, 9, p.KC + 7, 1f, 0.25f);
+        Fast(p, true, true, 7, p.NC + 19, p.KC + 3, -1f, 0f);
+    }
+
+    [Fact]
+    public void Sgemm_BetaZero_IgnoresNaNsInC()
+    {
+        foreach (var plan in GemmPlan.All)
+            foreach (var (ta, tb) in Transposes)
+            {
+                int m = 9, n = 21, k = 5;
+                var a = GemmTestData.Matrix(m, k, k, 3);
+                var b = GemmTestData.Matrix(k, n, n, 4);
+                var c = new float[m * n];
+                Array.Fill(c, float.NaN);
+                Gemm.Sgemm(plan, ta, tb, m, n, k, 1f, a, ta ? m : k, b, tb ? k : n, 0f, c, n);
+                Assert.All(c, x => Assert.False(float.IsNaN(x), $"{plan} transA={ta} transB={tb}: NaN from C leaked through beta = 0"));
+            }
+    }
+
+    [Fact]
+    public void Sgemm_KZeroOrAlphaZero_ScalesCByBeta()
+    {
+        var c = new float[] { 1, 2, float.NaN, 4 };
+        Gemm.Sgemm(false, false, 2, 2, 0, 1f, [], 1, [], 2, 0.5f, c, 2);
+        Assert.Equal([0.5f, 1f, float.NaN, 2f], c);
+        Gemm.Sgemm(false, false, 2, 2, 3, 0f, new float[6], 3, new float[6], 2, 0f, c, 2);
+        Assert.Equal([0f, 0f, 0f, 0f], c);
+    }
+
+    [Fact]
+    public void Sgemm_ResultsDoNotDependOnThreadCount()
+    {
+        int m = 61, n = 523, k = 97;
+        var a = GemmTestData.Matrix(m, k, k, 5);
+        var b = GemmTestData.Matrix(n, k, k, 6);
+        int saved = Compute.Threads;
+        try
+        {
+            float[]? first = null;
+            foreach (int threads in new[] { 1, 2, 3, 8 })
+            {
+                Compute.Threads = threads;
+                var c = new float[m * n];
+                Gemm.Sgemm(false, true, m, n, k, 1f, a, k, b, k, 0f, c, n);
+                if (first == null) first = c;
+                else Assert.True(first.AsSpan().SequenceEqual(c), $"Threads = {threads} changed the bits of the result");
+            }
+        }
+        finally
+        {
+            Compute.Threads = saved;
+        }
+    }
+
+    [Fact]
+    public void Sgemm_OperandTooShort_ThrowsNamingIt()
+    {
+        var ex = Assert.Throws<ArgumentException>(() =>
+            Gemm.Sgemm(false, false, 3, 4, 5, 1f, new float[14], 5, new float[20], 4, 0f, new float[12], 4));
+        Assert.Equal("a", ex.ParamName);
+        Assert.Contains("15", ex.Message);
+        var ld = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            Gemm.Sgemm(false, true, 3, 4, 5, 1f, new float[15], 5, new float[20], 4, 0f, new float[12], 4));
+        Assert.Equal("ldb", ld.ParamName);
+    }
+}

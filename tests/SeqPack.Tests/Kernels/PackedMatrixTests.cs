@@ -1,0 +1,79 @@
+using SeqPack.Kernels;
+
+namespace SeqPack.Tests.Kernels;
+
+/// <summary>GEMM with a pre-packed right operand (the recurrent weight) against the naive reference.</summary>
+public class PackedMatrixTests
+{
+    public static TheoryData<string> Plans => new() { "Scalar", "Vector256", "Vector512" };
+
+    private static GemmPlan Plan(string name) => GemmPlan.All.Single(p => p.Isa.ToString() == name);
+
+    private static void Prepacked(GemmPlan plan, bool ta, bool tb, int m, int n, int k, float alpha, float beta, int pad = 0)
+        => GemmTestData.Check("prepacked " + plan, ta, tb, m, n, k, alpha, beta, pad, pad, pad,
+            (a, lda, b, ldb, c, ldc) => Gemm.Sgemm(ta, m, alpha, a, lda, new PackedMatrix(plan, b, ldb, tb, k, n), beta, c, ldc));
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Prepacked_EveryM_1To67_MatchesReference(string plan)
+    {
+        // The recurrent step: M = active batch, B = W_hh packed transposed (forward) or not (backward).
+        foreach (bool tb in new[] { true, false })
+            for (int m = 1; m <= 67; m++) Prepacked(Plan(plan), m % 2 == 0, tb, m, 45, 29, 1f, m % 3 == 0 ? 1f : 0f);
+    }
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void Prepacked_EveryN_And_K_1To67_MatchesReference(string plan)
+    {
+        for (int x = 1; x <= 67; x++)
+        {
+            Prepacked(Plan(plan), false, true, 7, x, 21, 1f, 0f);
+            Prepacked(Plan(plan), true, false, 5, 19, x, -2f, 0.5f, pad: 3);
+        }
+    }
+
+    [Fact]
+    public void Prepacked_DeepAndWide_CrossesKcBlocks()
+    {
+        var p = GemmPlan.Default;
+        Prepacked(p, false, true, 16, p.NR * 5 + 3, p.KC * 2 + 11, 1f, 1f);
+    }
+
+    [Fact]
+    public void Prepacked_EqualsUnpackedBitForBit()
+    {
+        int m = 19, n = 150, k = 300;
+        var a = GemmTestData.Matrix(m, k, k, 8);
+        var w = GemmTestData.Matrix(n, k, k, 9);
+        var packed = new PackedMatrix(w, k, transposed: true, rows: k, columns: n);
+        var viaPacked = new float[m * n];
+        var direct = new float[m * n];
+        Gemm.Sgemm(false, m, 1f, a, k, packed, 0f, viaPacked, n);
+        Gemm.Sgemm(false, true, m, n, k, 1f, a, k, w, k, 0f, direct, n);
+        Assert.True(direct.AsSpan().SequenceEqual(viaPacked), "pre-packed and on-the-fly packed products differ");
+    }
+
+    [Fact]
+    public void Repack_NewValues_UsedByTheNextProduct()
+    {
+        int m = 3, n = 20, k = 6;
+        var w = GemmTestData.Matrix(k, n, n, 10);
+        var packed = new PackedMatrix(w, n, transposed: false, rows: k, columns: n);
+        var w2 = GemmTestData.Matrix(k, n, n, 11);
+        packed.Pack(w2, n);
+        var a = GemmTestData.Matrix(m, k, k, 12);
+        var c = new float[m * n];
+        var expected = new float[m * n];
+        Gemm.Sgemm(false, m, 1f, a, k, packed, 0f, c, n);
+        GemmReference.Sgemm(false, false, m, n, k, 1f, a, k, w2, n, 0f, expected, n);
+        for (int i = 0; i < c.Length; i++) Assert.Equal(expected[i], c[i], 1e-5f);
+    }
+
+    [Fact]
+    public void Pack_SpanTooShort_ThrowsNamingIt()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new PackedMatrix(new float[10], 4, transposed: false, rows: 3, columns: 4));
+        Assert.Equal("b", ex.ParamName);
+    }
+}
