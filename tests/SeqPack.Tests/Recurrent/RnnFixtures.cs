@@ -46,6 +46,9 @@ public sealed class RnnFixtureCase
         RnnBase m = Kind switch
         {
             "lstm" => new Lstm(InputSize, HiddenSize, NumLayers, Bias, BatchFirst, 0f, Bidirectional, ProjSize),
+            "gru" => new Gru(InputSize, HiddenSize, NumLayers, Bias, BatchFirst, 0f, Bidirectional),
+            "rnn_tanh" => new Rnn(InputSize, HiddenSize, NumLayers, RnnNonlinearity.Tanh, Bias, BatchFirst, 0f, Bidirectional),
+            "rnn_relu" => new Rnn(InputSize, HiddenSize, NumLayers, RnnNonlinearity.Relu, Bias, BatchFirst, 0f, Bidirectional),
             _ => throw new NotSupportedException(Kind),
         };
         m.LoadStateDict(Params().ToDictionary(p => p.Name, p => SeqPack.Tensor.FromArray(p.Data, p.Shape)));

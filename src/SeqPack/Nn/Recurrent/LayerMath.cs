@@ -54,4 +54,13 @@ internal static class LayerMath
         if (bHh is not null) TensorPrimitives.Add(sum, bHh.Data, sum);
         return sum;
     }
+
+    /// <summary>dW (m, k) = dOutᵀ·In over all rows: one GEMM. Null when <paramref name="weight"/> needs no gradient.</summary>
+    internal static Tensor? WeightGrad(Tensor weight, int m, int k, int rows, ReadOnlySpan<float> dOut, ReadOnlySpan<float> input)
+    {
+        if (!weight.RequiresGrad) return null;
+        var dw = new float[m * k];
+        Gemm.Sgemm(true, false, m, k, rows, 1f, dOut, m, input, k, 0f, dw, k);
+        return new Tensor(dw, [m, k]);
+    }
 }

@@ -170,23 +170,14 @@ internal static class LstmLayer
             grads.Add(new Tensor(dx, [rows, inputSize]));
         }
         else grads.Add(null);
-        grads.Add(WeightGrad(w.WIh, g4, inputSize, rows, d.DGates, x.Data));
-        grads.Add(WeightGrad(w.WHh, g4, hOut, rows, d.DGates, b.HPrev));
+        grads.Add(LayerMath.WeightGrad(w.WIh, g4, inputSize, rows, d.DGates, x.Data));
+        grads.Add(LayerMath.WeightGrad(w.WHh, g4, hOut, rows, d.DGates, b.HPrev));
         Tensor? dBias = w.BIh is not null || w.BHh is not null ? new Tensor(LayerMath.ColumnSums(rows, g4, d.DGates, g4), [g4]) : null;
         if (w.BIh is not null) grads.Add(dBias);
         if (w.BHh is not null) grads.Add(dBias);
-        if (w.WHr is not null) grads.Add(WeightGrad(w.WHr, hOut, h, rows, d.DHTotal, b.R));
+        if (w.WHr is not null) grads.Add(LayerMath.WeightGrad(w.WHr, hOut, h, rows, d.DHTotal, b.R));
         if (h0 is not null) grads.Add(new Tensor(d.DStateH, [batch, hOut]));
         if (c0 is not null) grads.Add(new Tensor(d.DStateC, [batch, h]));
         return grads.ToArray();
-    }
-
-    /// <summary>dW (m, k) = dOutᵀ·In over all rows: one GEMM. Null when <paramref name="weight"/> needs no gradient.</summary>
-    internal static Tensor? WeightGrad(Tensor weight, int m, int k, int rows, ReadOnlySpan<float> dOut, ReadOnlySpan<float> input)
-    {
-        if (!weight.RequiresGrad) return null;
-        var dw = new float[m * k];
-        Gemm.Sgemm(true, false, m, k, rows, 1f, dOut, m, input, k, 0f, dw, k);
-        return new Tensor(dw, [m, k]);
     }
 }

@@ -3,7 +3,7 @@ using SeqPack.Nn.Recurrent;
 namespace SeqPack.Nn;
 
 /// <summary>
-/// What <c>Rnn</c>, <see cref="Lstm"/> and <c>Gru</c> share (PyTorch's <c>RNNBase</c>): the
+/// What <see cref="Rnn"/>, <see cref="Lstm"/> and <see cref="Gru"/> share (PyTorch's <c>RNNBase</c>): the
 /// parameters with PyTorch's names and order, their initialisation, argument checks, and running the stack of
 /// layers over packed, padded or unbatched input.
 /// </summary>
@@ -202,8 +202,12 @@ public abstract class RnnBase : Module
                     case CellKind.Lstm:
                         (outs[dir], hs[k], cs![k]) = LstmLayer.Forward(input, layout, reverse, w, h0k, c0?.Select(0, k));
                         break;
+                    case CellKind.Gru:
+                        (outs[dir], hs[k]) = GruLayer.Forward(input, layout, reverse, w, h0k);
+                        break;
                     default:
-                        throw new NotImplementedException();
+                        (outs[dir], hs[k]) = RnnLayer.Forward(input, layout, reverse, kind == CellKind.RnnRelu, w, h0k);
+                        break;
                 }
             }
             input = d == 1 ? outs[0] : Tensor.Cat(outs, 1);
