@@ -18,6 +18,7 @@ public abstract class RnnBase : Module
 {
     private readonly LayerWeights[] weights;
     private readonly Rng? rng;
+    private readonly Rng dropoutRng;
     private readonly CellKind kind;
 
     /// <summary>Features of each input row.</summary>
@@ -64,6 +65,8 @@ public abstract class RnnBase : Module
 
         this.kind = kind;
         this.rng = rng;
+        if (rng is null) { var g = Init.Generator; lock (g) dropoutRng = new Rng(g.NextUInt64()); }
+        else dropoutRng = rng;
         InputSize = inputSize; HiddenSize = hiddenSize; NumLayers = numLayers; Bias = bias; BatchFirst = batchFirst;
         Dropout = dropout; Bidirectional = bidirectional; ProjSize = projSize;
 
@@ -87,23 +90,13 @@ public abstract class RnnBase : Module
 
     /// <summary>
     /// PyTorch's default initialisation: every parameter uniform in [−1/√hiddenSize, 1/√hiddenSize), drawn in
-    /// registration order from the generator given to the constructor (or the process-wide default).
+    /// registration order from the generator given to the constructor (or <see cref="Init.Generator"/>).
     /// </summary>
     public void ResetParameters()
     {
         float bound = 1f / MathF.Sqrt(HiddenSize);
-        var r = Generator;
-        lock (r)
-            foreach (var p in Parameters())
-            {
-                var span = p.Span;
-                for (int i = 0; i < span.Length; i++) span[i] = r.NextUniform(-bound, bound);
-            }
+        foreach (var p in Parameters()) Init.Uniform(p, bound, rng);
     }
-
-    private static readonly Rng FallbackGenerator = new(0);
-
-    private Rng Generator => rng ?? FallbackGenerator;
 
     /// <summary>Runs the stack over packed input; <paramref name="h0"/>/<paramref name="c0"/> are in the caller's batch order.</summary>
     private protected (PackedSequence Output, Tensor H, Tensor? C) ForwardPacked(PackedSequence input, Tensor? h0, Tensor? c0)
@@ -116,20 +109,20 @@ public abstract class RnnBase : Module
         var layout = StepLayout.FromBatchSizes(input.BatchSizes, nameof(input));
         int batch = layout.Batch;
         CheckStates(h0, c0, batch, batched: true);
-        var sorted = input.SortedIndices?.ToArray();
+        var sorted = input.SortedIndexArray;
         if (sorted is not null)
         {
-            if (h0 is not null) h0 = BatchOps.PermuteBatch(h0, sorted);
-            if (c0 is not null) c0 = BatchOps.PermuteBatch(c0, sorted);
+            if (h0 is not null) h0 = Packing.ApplyPermutation(h0, sorted);
+            if (c0 is not null) c0 = Packing.ApplyPermutation(c0, sorted);
         }
         var (y, h, c) = RunRows(data, layout, h0, c0);
-        var unsorted = input.UnsortedIndices?.ToArray();
+        var unsorted = input.UnsortedIndexArray;
         if (unsorted is not null)
         {
-            h = BatchOps.PermuteBatch(h, unsorted);
-            if (c is not null) c = BatchOps.PermuteBatch(c, unsorted);
+            h = Packing.ApplyPermutation(h, unsorted);
+            if (c is not null) c = Packing.ApplyPermutation(c, unsorted);
         }
-        return (new PackedSequence(y, input.BatchSizes, input.SortedIndices, input.UnsortedIndices), h, c);
+        return (input.WithData(y), h, c);
     }
 
     /// <summary>Runs the stack over a padded 3-D or an unbatched 2-D tensor.</summary>
@@ -212,7 +205,7 @@ public abstract class RnnBase : Module
             }
             input = d == 1 ? outs[0] : Tensor.Cat(outs, 1);
             if (Training && Dropout > 0f && layer < NumLayers - 1)
-                input = BatchOps.Dropout(input, Dropout, Generator);
+                input = Nn.Dropout.Apply(input, Dropout, dropoutRng);
         }
         return (input, Tensor.Stack(hs, 0), cs is null ? null : Tensor.Stack(cs, 0));
     }
