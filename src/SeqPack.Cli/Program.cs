@@ -1,17 +1,81 @@
+using SeqPack.Cli.Commands;
+using SeqPack.Cli.Infrastructure;
+using SeqPack.Data;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace SeqPack.Cli;
 
+/// <summary>The <c>seqpack</c> command: train, evaluate, predict, inspect and bench.</summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        var app = new CommandApp();
+        using var interrupt = new CancellationTokenSource();
+        // First Ctrl+C: ask the running command to save a checkpoint and stop; a second one kills the process.
+        ConsoleCancelEventHandler handler = (_, e) =>
+        {
+            if (interrupt.IsCancellationRequested) return;
+            e.Cancel = true;
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += handler;
+        try
+        {
+            var console = AnsiConsole.Console;
+            if (Console.IsOutputRedirected) console.Profile.Width = 1000;   // one error, one line, when piped
+            return Run(args, console, interrupt.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= handler;
+        }
+    }
+
+    /// <summary>
+    /// Runs the command line <paramref name="args"/> on <paramref name="console"/>; <paramref name="interrupt"/>
+    /// plays the part of Ctrl+C. Errors print one line (with the stack trace only under --verbose) and return a
+    /// non-zero exit code.
+    /// </summary>
+    internal static int Run(string[] args, IAnsiConsole console, CancellationToken interrupt = default)
+    {
+        var registrar = new TypeRegistrar();
+        registrar.RegisterInstance(typeof(IAnsiConsole), console);
+        var app = new CommandApp(registrar);
         app.Configure(config =>
         {
             config.SetApplicationName("seqpack");
-            config.SetApplicationVersion(typeof(SeqPack.Tensor).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+            config.SetApplicationVersion(typeof(Tensor).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+            config.ConfigureConsole(console);
+            config.PropagateExceptions();
+            config.UseStrictParsing();
+            config.AddCommand<InspectCommand>("inspect")
+                .WithDescription("Length statistics of a data file and the padding that batching would waste.");
+            config.AddCommand<BenchCommand>("bench")
+                .WithDescription("Speed of the recurrent layers on packed batches.");
         });
-        return app.Run(args);
+        bool verbose = args.Contains("--verbose");
+        try
+        {
+            return app.Run(args, interrupt);
+        }
+        catch (Exception e)
+        {
+            var (message, code) = Describe(e);
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+            if (verbose) console.WriteException(e);
+            return code;
+        }
     }
+
+    private static (string Message, int Code) Describe(Exception e) => e switch
+    {
+        CliException c => (c.Message, c.ExitCode),
+        CommandParseException or CommandConfigurationException or CommandRuntimeException =>
+            ($"{e.Message.TrimEnd('.')}; run 'seqpack --help' or 'seqpack COMMAND --help' for the options.", 2),
+        DataFormatException d => ($"{d.Message.Replace(" (fix the row, or skip bad rows)", "")}; fix the row, or pass --skip-bad-rows to skip malformed rows.", 3),
+        FileNotFoundException or DirectoryNotFoundException => ($"{e.Message.TrimEnd('.')}.", 4),
+        UnauthorizedAccessException or IOException => ($"{e.Message.TrimEnd('.')}; check the path and its permissions.", 4),
+        _ => ($"unexpected {e.GetType().Name}: {e.Message} (run again with --verbose for the stack trace)", 70),
+    };
 }

@@ -1,0 +1,42 @@
+using ScottPlot;
+
+namespace SeqPack.Cli.Infrastructure;
+
+/// <summary>The PNG plots of a run (ScottPlot): a length histogram and per-epoch curves.</summary>
+internal static class Plots
+{
+    /// <summary>Histogram of <paramref name="lengths"/> in about 40 equal-width bins.</summary>
+    public static void LengthHistogram(IReadOnlyList<int> lengths, string path, string title, string unit)
+    {
+        int max = lengths.Count == 0 ? 1 : lengths.Max();
+        int width = Math.Max(1, (int)Math.Ceiling(max / 40.0));
+        int bins = max / width + 1;
+        var counts = new double[bins];
+        foreach (int n in lengths) counts[n / width]++;
+        var plot = new Plot();
+        var bars = plot.Add.Bars(Enumerable.Range(0, bins).Select(b => b * width + width / 2.0).ToArray(), counts);
+        foreach (var bar in bars.Bars) bar.Size = width * 0.9;
+        plot.Title(title);
+        plot.XLabel($"length ({unit})");
+        plot.YLabel("sequences");
+        plot.Axes.Margins(bottom: 0);
+        plot.SavePng(path, 800, 450);
+    }
+
+    /// <summary>One line per named series against the epoch number (1-based).</summary>
+    public static void Curves(string path, string title, string yLabel, params (string Name, IReadOnlyList<double> Values)[] series)
+    {
+        var plot = new Plot();
+        foreach (var (name, values) in series)
+        {
+            if (values.Count == 0) continue;
+            var line = plot.Add.Scatter(Enumerable.Range(1, values.Count).Select(i => (double)i).ToArray(), values.ToArray());
+            line.LegendText = name;
+        }
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel(yLabel);
+        plot.ShowLegend();
+        plot.SavePng(path, 800, 450);
+    }
+}

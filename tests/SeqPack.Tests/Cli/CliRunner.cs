@@ -1,0 +1,17 @@
+using SeqPack.Cli;
+using Spectre.Console.Testing;
+
+namespace SeqPack.Tests.Cli;
+
+/// <summary>Runs the seqpack command in-process on a Spectre.Console.Testing console.</summary>
+internal static class CliRunner
+{
+    public static (int ExitCode, string Output) Run(params string[] args) => Run(default, args);
+
+    public static (int ExitCode, string Output) Run(CancellationToken interrupt, params string[] args)
+    {
+        var console = new TestConsole().Width(250);
+        int code = Program.Run(args, console, interrupt);
+        return (code, console.Output);
+    }
+}

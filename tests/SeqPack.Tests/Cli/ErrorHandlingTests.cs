@@ -1,0 +1,54 @@
+using SeqPack.Tests.Data;
+
+namespace SeqPack.Tests.Cli;
+
+/// <summary>Bad input to the command: one line naming the problem and the fix, a non-zero exit code, no stack trace.</summary>
+public class ErrorHandlingTests
+{
+    private static void AssertOneLineError((int ExitCode, string Output) result, string expected)
+    {
+        Assert.NotEqual(0, result.ExitCode);
+        var lines = result.Output.TrimEnd('\n').Split('\n');
+        Assert.True(lines.Length == 1, result.Output);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(expected, lines[0]);
+        Assert.DoesNotContain("   at ", result.Output);
+    }
+
+    [Fact]
+    public void UnknownOption_OneLineWithHelpHint() =>
+        AssertOneLineError(CliRunner.Run("inspect", "--bogus"), "Unknown option 'bogus'; run 'seqpack --help'");
+
+    [Fact]
+    public void MissingFile_OneLine() =>
+        AssertOneLineError(CliRunner.Run("inspect", "--data", "/no/such/file.tsv"), "--data '/no/such/file.tsv' does not exist; check the path.");
+
+    [Fact]
+    public void MalformedRow_NamesFileLineAndTheSkipOption()
+    {
+        using var dir = new TempDir();
+        var file = dir.Write("bad.tsv", "ham\tok\nspam\n");
+        var result = CliRunner.Run("inspect", "--data", file);
+        AssertOneLineError(result, $"{file}:2: expected 2 tab-separated columns, found 1; fix the row, or pass --skip-bad-rows");
+        Assert.Equal(3, result.ExitCode);
+    }
+
+    [Fact]
+    public void EmptyDataset_OneLine()
+    {
+        using var dir = new TempDir();
+        var file = dir.Write("empty.tsv", "\n\n");
+        AssertOneLineError(CliRunner.Run("inspect", "--data", file), "holds no examples");
+    }
+
+    [Fact]
+    public void Verbose_AddsTheStackTrace()
+    {
+        using var dir = new TempDir();
+        var file = dir.Write("ok.tsv", "ham\tok\n");
+        var (code, output) = CliRunner.Run("inspect", "--data", file, "--format", "xml", "--verbose");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--format 'xml' is not known; use tsv, csv or jsonl.", output);
+        Assert.Contains("CliException", output);
+    }
+}
