@@ -147,6 +147,83 @@ def layers():
     return cases
 
 
+class Mlp(torch.nn.Module):
+    """Linear(4, 6) -> tanh -> Linear(6, 3): the small model every optimiser case trains."""
+
+    def __init__(self):
+        super().__init__()
+        self.l1 = torch.nn.Linear(4, 6)
+        self.l2 = torch.nn.Linear(6, 3)
+
+    def forward(self, x):
+        return self.l2(torch.tanh(self.l1(x)))
+
+
+OPTIM_CASES = [
+    # name, optimiser factory, clip max_norm or None, scheduler factory or None
+    ("sgd", lambda p: torch.optim.SGD(p, lr=0.1), None, None),
+    ("sgd_momentum_dampening_wd", lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, dampening=0.1, weight_decay=0.01), None, None),
+    ("sgd_nesterov_wd", lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.001), None, None),
+    ("adam_l2", lambda p: torch.optim.Adam(p, lr=0.01, weight_decay=0.1), None, None),
+    ("adamw", lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.1), None, None),
+    ("adam_betas_eps_clip", lambda p: torch.optim.Adam(p, lr=0.02, betas=(0.8, 0.99), eps=1e-6), 0.3, None),
+    ("sgd_momentum_clip_steplr", lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), 0.5,
+     lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=2, gamma=0.5)),
+    ("adamw_warmup_cosine", lambda p: torch.optim.AdamW(p, lr=0.01), None,
+     lambda o: torch.optim.lr_scheduler.SequentialLR(
+         o, [torch.optim.lr_scheduler.LinearLR(o, start_factor=0.2, total_iters=3),
+             torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=4, eta_min=1e-4)], milestones=[3])),
+]
+
+
+def optim():
+    x = torch.randn(5, 4)
+    targets = [0, 2, 1, 1, 0]
+    init = Mlp()
+    out = {"x": T(x), "targets": targets, "init": {k: T(v) for k, v in init.state_dict().items()}, "cases": []}
+    for name, make_opt, clip, make_sched in OPTIM_CASES:
+        model = Mlp()
+        model.load_state_dict(init.state_dict())
+        opt = make_opt(model.parameters())
+        sched = make_sched(opt) if make_sched else None
+        steps = []
+        for _ in range(6):
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x), torch.tensor(targets))
+            loss.backward()
+            grads = {k: T(p.grad) for k, p in model.named_parameters()}
+            norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), clip)) if clip is not None else None
+            lr = opt.param_groups[0]["lr"]
+            opt.step()
+            if sched:
+                sched.step()
+            steps.append({"loss": float(loss), "lr": lr, "grads": grads, "total_norm": norm,
+                          "params": {k: T(v) for k, v in model.state_dict().items()}})
+        out["cases"].append({"name": name, "clip": clip, "steps": steps})
+
+    def lrs(make, epochs=12):
+        o = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        s = make(o)
+        seq = []
+        for _ in range(epochs):
+            seq.append(o.param_groups[0]["lr"])
+            o.step()
+            s.step()
+        return seq
+
+    sch = torch.optim.lr_scheduler
+    out["schedules"] = {
+        "step_3_half": lrs(lambda o: sch.StepLR(o, step_size=3, gamma=0.5)),
+        "cosine_5_min001": lrs(lambda o: sch.CosineAnnealingLR(o, T_max=5, eta_min=0.01)),
+        "linear_quarter_4": lrs(lambda o: sch.LinearLR(o, start_factor=0.25, total_iters=4)),
+        "linear_default": lrs(lambda o: sch.LinearLR(o)),
+        "warmup4_cosine6": lrs(lambda o: sch.SequentialLR(o, [sch.LinearLR(o, start_factor=0.1, total_iters=4),
+                                                              sch.CosineAnnealingLR(o, T_max=6, eta_min=0.001)],
+                                                          milestones=[4]), epochs=14),
+    }
+    return out
+
+
 def dump(name, obj):
     with open(os.path.join(HERE, name), "w") as f:
         json.dump(obj, f, separators=(",", ":"))
@@ -155,3 +232,4 @@ def dump(name, obj):
 
 if __name__ == "__main__":
     dump("toolkit_layers.json", {"torch": torch.__version__, "cases": layers()})
+    dump("toolkit_optim.json", dict(torch=torch.__version__, **optim()))
