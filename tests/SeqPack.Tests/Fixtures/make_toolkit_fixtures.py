@@ -3,7 +3,8 @@
 
 Run from anywhere with the system interpreter that has PyTorch 1.13:
     /usr/bin/python3 tests/SeqPack.Tests/Fixtures/make_toolkit_fixtures.py
-Writes toolkit_layers.json, toolkit_optim.json and toolkit_reference.safetensors next to this script.
+Writes toolkit_layers.json, toolkit_optim.json, toolkit_safetensors.json and toolkit_reference.safetensors
+next to this script (the last with the plain-Python writer in safetensors_py.py).
 Each tensor is stored as {"shape": [...], "data": [... row-major float32 values ...]}.
 """
 import json
@@ -13,6 +14,9 @@ import sys
 
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import safetensors_py  # noqa: E402  (the plain-Python writer/reader of the format)
 
 
 
@@ -224,6 +228,30 @@ def optim():
     return out
 
 
+def safetensors_fixture():
+    """A checkpoint as PyTorch would name it (Linear + LSTM keys), F32 tensors of several ranks (a scalar
+    included), an empty tensor, I64 integer state and metadata, written by the plain-Python writer. The values
+    are also stored in toolkit_safetensors.json so the C# test can check every element."""
+    lstm = torch.nn.LSTM(3, 2)
+    lin = torch.nn.Linear(2, 4)
+    tensors = {}
+    for k, v in lstm.state_dict().items():
+        tensors["rnn." + k] = v
+    for k, v in lin.state_dict().items():
+        tensors["head." + k] = v
+    tensors["scalar"] = torch.tensor(-2.5)
+    tensors["empty"] = torch.zeros(0, 3)
+    ints = {"optimizer.step": [7], "rng.state": [-9223372036854775808, 0, 9223372036854775807, 12345678901234]}
+    entries = {k: ("F32", list(v.shape), [float(x) for x in v.reshape(-1).tolist()]) for k, v in tensors.items()}
+    entries["optimizer.step"] = ("I64", [], ints["optimizer.step"])
+    entries["rng.state"] = ("I64", [2, 2], ints["rng.state"])
+    metadata = {"format": "pt", "written_by": "make_toolkit_fixtures.py", "note": "ünïcode ok"}
+    safetensors_py.write(os.path.join(HERE, "toolkit_reference.safetensors"), entries, metadata)
+    return {"metadata": metadata, "float": {k: T(v) for k, v in tensors.items()},
+            "int": {"optimizer.step": {"shape": [], "data": ints["optimizer.step"]},
+                    "rng.state": {"shape": [2, 2], "data": ints["rng.state"]}}}
+
+
 def dump(name, obj):
     with open(os.path.join(HERE, name), "w") as f:
         json.dump(obj, f, separators=(",", ":"))
@@ -233,3 +261,4 @@ def dump(name, obj):
 if __name__ == "__main__":
     dump("toolkit_layers.json", {"torch": torch.__version__, "cases": layers()})
     dump("toolkit_optim.json", dict(torch=torch.__version__, **optim()))
+    dump("toolkit_safetensors.json", safetensors_fixture())
