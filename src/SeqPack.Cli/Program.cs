@@ -37,10 +37,11 @@ public static class Program
     /// plays the part of Ctrl+C. Errors print one line (with the stack trace only under --verbose) and return a
     /// non-zero exit code.
     /// </summary>
-    internal static int Run(string[] args, IAnsiConsole console, CancellationToken interrupt = default)
+    internal static int Run(string[] args, IAnsiConsole console, CancellationToken interrupt = default, TextReader? input = null)
     {
         var registrar = new TypeRegistrar();
         registrar.RegisterInstance(typeof(IAnsiConsole), console);
+        registrar.RegisterInstance(typeof(TextReader), input ?? Console.In);
         var app = new CommandApp(registrar);
         app.Configure(config =>
         {
@@ -49,6 +50,12 @@ public static class Program
             config.ConfigureConsole(console);
             config.PropagateExceptions();
             config.UseStrictParsing();
+            config.AddCommand<TrainCommand>("train")
+                .WithDescription("Train a classifier or tagger on a data file (default: the shipped SMS spam data).");
+            config.AddCommand<EvaluateCommand>("evaluate")
+                .WithDescription("Metrics and a confusion matrix of a trained model on a data file.");
+            config.AddCommand<PredictCommand>("predict")
+                .WithDescription("Label (or tag) texts given as arguments or as lines on standard input.");
             config.AddCommand<InspectCommand>("inspect")
                 .WithDescription("Length statistics of a data file and the padding that batching would waste.");
             config.AddCommand<BenchCommand>("bench")

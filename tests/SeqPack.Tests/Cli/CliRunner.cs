@@ -8,10 +8,14 @@ internal static class CliRunner
 {
     public static (int ExitCode, string Output) Run(params string[] args) => Run(default, args);
 
-    public static (int ExitCode, string Output) Run(CancellationToken interrupt, params string[] args)
+    public static (int ExitCode, string Output) Run(CancellationToken interrupt, params string[] args) => Run(interrupt, null, args);
+
+    public static (int ExitCode, string Output) RunWithInput(string stdin, params string[] args) => Run(default, stdin, args);
+
+    private static (int ExitCode, string Output) Run(CancellationToken interrupt, string? stdin, string[] args)
     {
         var console = new TestConsole().Width(250);
-        int code = Program.Run(args, console, interrupt);
+        int code = Program.Run(args, console, interrupt, new StringReader(stdin ?? ""));
         return (code, console.Output);
     }
 }

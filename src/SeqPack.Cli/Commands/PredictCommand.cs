@@ -1,0 +1,76 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using SeqPack.Cli.Infrastructure;
+using SeqPack.Cli.Training;
+using SeqPack.Data;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SeqPack.Cli.Commands;
+
+/// <summary><c>seqpack predict</c>: the label and its probability for each text, or a tag per token for a tagger.</summary>
+public sealed class PredictCommand(IAnsiConsole console, TextReader input) : Command<PredictCommand.Settings>
+{
+    public sealed class Settings : CommonSettings
+    {
+        [CommandOption("--model <DIR>")]
+        [Description("Run folder written by train (its --out).")]
+        public string? Model { get; init; }
+
+        [CommandArgument(0, "[TEXT]")]
+        [Description("Texts to label (for a tagger: space-separated tokens). Without any, lines are read from standard input.")]
+        public string[] Texts { get; init; } = [];
+
+        [CommandOption("--json")]
+        [Description("One JSON object per input line.")]
+        public bool Json { get; init; }
+
+        public override ValidationResult Validate() =>
+            Model is null ? ValidationResult.Error("--model is missing; pass --model DIR (a train run folder)") : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        settings.ApplyThreads();
+        var saved = SavedModel.Load(settings.Model!);
+        var texts = settings.Texts.Length > 0 ? settings.Texts.ToList() : ReadLines(input);
+        if (texts.Count == 0) throw new CliException("no input: pass texts as arguments or lines on standard input.");
+        bool tagger = saved.Encoder.Task == TaskKind.Tag;
+        var tokens = texts.Select(saved.Encoder.Tokens).ToArray();
+        var ids = tokens.Select(t => t.Length == 0 ? [Vocabulary.UnkId] : saved.Encoder.Encode(t)).ToArray();
+        if (tagger && tokens.Any(t => t.Length == 0)) throw new CliException("an input line has no tokens; give each sentence as space-separated tokens.");
+        var predictions = saved.Model.Predict(ids);
+        for (int i = 0; i < texts.Count; i++)
+        {
+            var p = predictions[i];
+            if (tagger)
+            {
+                var tags = p.Tags!.Select(t => saved.Labels[t]).ToArray();
+                console.WriteLine(settings.Json
+                    ? JsonSerializer.Serialize(new { tokens = tokens[i], tags, probabilities = p.TagProbabilities!.Select(x => Math.Round(x, 4)) })
+                    : string.Join(" ", tokens[i].Zip(tags, (w, t) => $"{w}/{t}")));
+            }
+            else
+            {
+                string label = saved.Labels[p.Label];
+                console.WriteLine(settings.Json
+                    ? JsonSerializer.Serialize(new
+                    {
+                        text = texts[i], label, probability = Math.Round(p.Probabilities[p.Label], 4),
+                        probabilities = saved.Labels.Labels.Select((l, k) => (l, k)).ToDictionary(x => x.l, x => Math.Round(p.Probabilities[x.k], 4)),
+                    })
+                    : string.Create(CultureInfo.InvariantCulture, $"{label}\t{p.Probabilities[p.Label]:0.0000}\t{texts[i]}"));
+            }
+        }
+        return 0;
+    }
+
+    private static List<string> ReadLines(TextReader reader)
+    {
+        var lines = new List<string>();
+        while (reader.ReadLine() is string line)
+            if (!string.IsNullOrWhiteSpace(line)) lines.Add(line);
+        return lines;
+    }
+}
