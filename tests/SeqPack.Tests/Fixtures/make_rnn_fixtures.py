@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Regenerates rnn_fixtures.json: PyTorch's RNN/LSTM/GRU on packed and padded input, forward and backward.
+"""Regenerates rnn_fixtures.json and rnn_fixtures_wide.json: PyTorch's RNN/LSTM/GRU on packed and padded input, forward and backward.
 
 Run from the repository root with the interpreter that has PyTorch (1.13 on the build machine):
     /usr/bin/python3 tests/SeqPack.Tests/Fixtures/make_rnn_fixtures.py
@@ -71,10 +71,12 @@ def f32(t):
 
 
 def flat(t):
-    return [float(x) for x in t.detach().reshape(-1).tolist()]
+    return [float(f"{x:.9g}") for x in t.detach().reshape(-1).tolist()]
 
 
 def make_case(c, name):
+    global I, H, P, B, T
+    I, H, P, B, T = c.get("sizes", (3, 4, 2, 4, 5))
     kind, L, D = c["kind"], c["layers"], 2 if c["bidirectional"] else 1
     kwargs = dict(num_layers=L, bias=c["bias"], batch_first=c["batch_first"], bidirectional=c["bidirectional"])
     if kind == "lstm":
@@ -90,7 +92,7 @@ def make_case(c, name):
     hout = c["proj"] if c["proj"] else H
     packed = c["layout"] == "packed"
     unbatched = c["layout"] == "unbatched"
-    lengths = (SORTED if c["sorted"] else UNSORTED) if packed else [T] * B
+    lengths = c.get("lengths") or ((SORTED if c["sorted"] else UNSORTED) if packed else [T] * B)
     if unbatched:
         x = f32(torch.randn(T, I)).requires_grad_()
     else:
@@ -150,7 +152,19 @@ def main():
     configs.append(dict(kind="gru", layers=2, bidirectional=True, bias=True, batch_first=False, layout="packed",
                         sorted=False, init=True, proj=0))
     cases = [make_case(c, f"case{i:02d}_" + "_".join(f"{k}={v}" for k, v in c.items())) for i, c in enumerate(configs)]
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "rnn_fixtures.json")
+    write("rnn_fixtures.json", cases)
+    # Wide layers: H = 70 spans two gate slices of the fused kernels (64 + 6 units, not a multiple of the
+    # vector width); packed unsorted, with states. Kept in a second file so that each stays under ~2 MB.
+    wide = dict(sizes=(5, 70, 9, 3, 4), lengths=[2, 4, 3], layers=1, bidirectional=False, bias=True, batch_first=False,
+                layout="packed", sorted=False, init=True)
+    wide_configs = [dict(wide, kind="lstm", proj=0, bidirectional=True), dict(wide, kind="lstm", proj=9),
+                    dict(wide, kind="gru", proj=0), dict(wide, kind="rnn_tanh", proj=0)]
+    write("rnn_fixtures_wide.json", [make_case(c, f"wide{i:02d}_" + "_".join(
+        f"{k}={v}" for k, v in c.items() if k not in ("sizes", "lengths"))) for i, c in enumerate(wide_configs)])
+
+
+def write(name, cases):
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
     with open(path, "w") as f:
         json.dump(dict(generator="make_rnn_fixtures.py", torch=torch.__version__, cases=cases), f, separators=(",", ":"))
     print(f"{len(cases)} cases -> {path} ({os.path.getsize(path)} bytes)")

@@ -4,7 +4,7 @@ using SeqPack.Nn;
 namespace SeqPack.Tests.Recurrent;
 
 /// <summary>
-/// The cases of Fixtures/rnn_fixtures.json, written by Fixtures/make_rnn_fixtures.py (PyTorch 1.13, float64
+/// The cases of Fixtures/rnn_fixtures.json and rnn_fixtures_wide.json, written by Fixtures/make_rnn_fixtures.py (PyTorch 1.13, float64
 /// arithmetic on float32 inputs; regenerate with <c>/usr/bin/python3 tests/SeqPack.Tests/Fixtures/make_rnn_fixtures.py</c>).
 /// </summary>
 public sealed class RnnFixtureCase
@@ -59,9 +59,13 @@ public sealed class RnnFixtureCase
 
     private static readonly Lazy<RnnFixtureCase[]> All = new(() =>
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "rnn_fixtures.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.GetProperty("cases").EnumerateArray().Select(c => new RnnFixtureCase(c.Clone())).ToArray();
+        var cases = new List<RnnFixtureCase>();
+        foreach (var file in new[] { "rnn_fixtures.json", "rnn_fixtures_wide.json" })
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", file)));
+            cases.AddRange(doc.RootElement.GetProperty("cases").EnumerateArray().Select(c => new RnnFixtureCase(c.Clone())));
+        }
+        return cases.ToArray();
     });
 
     public static RnnFixtureCase ByName(string name) => All.Value.Single(c => c.Name == name);

@@ -1,0 +1,161 @@
+using System.Numerics.Tensors;
+using SeqPack.Kernels;
+
+namespace SeqPack.Nn.Recurrent;
+
+/// <summary>
+/// The time loops of <see cref="LstmLayer"/>: allocation-free, over preallocated buffers, parallel across
+/// gate slices on the <see cref="WorkerPool"/>.
+/// </summary>
+/// <remarks>
+/// Forward step t (n active rows): the task for slice s computes the slice's columns of
+/// <c>gates[rows] += h_{t-1}·W_hhᵀ</c> against its own pre-packed weight block, then at once the cell update
+/// of the slice's units, while the gate block is still in cache. One hand-off per step. Backward step t:
+/// the slices compute their gate gradients in parallel, then <c>dh_{t-1} = dGates·W_hh</c> is one GEMM
+/// (parallel over its columns) against W_hh pre-packed once per call.
+/// </remarks>
+internal static unsafe class LstmLoops
+{
+    /// <summary>For each gate slice, its block of W_hh (kernel order) packed as the right operand of <c>h·W_hhᵀ</c>.</summary>
+    public static PackedMatrix[] PackForward(LstmLayer.Buffers b)
+    {
+        var packed = new PackedMatrix[b.Slices.Count];
+        for (int s = 0; s < packed.Length; s++)
+        {
+            int u0 = b.Slices.Start(s), w = b.Slices.Width(s);
+            packed[s] = new PackedMatrix(b.WHh.AsSpan(4 * u0 * b.HOut, 4 * w * b.HOut), b.HOut, true, b.HOut, 4 * w);
+        }
+        return packed;
+    }
+
+    private struct ForwardStep : IParallelJob
+    {
+        public int Rows, Hidden, HOut;
+        public float* HPrev, Gates, CPrev, StateC, TanhC, H, HCopy;
+        public int HStride;
+        public nint* Packed;
+
+        public readonly void Execute(int s)
+        {
+            int u0 = s * GateSlices.MaxUnits, w = Math.Min(GateSlices.MaxUnits, Hidden - u0), g4 = 4 * Hidden;
+            GemmDriver.Run(GemmPlan.Default, false, false, Rows, 4 * w, HOut, 1f, HPrev, HOut, null, 0, (float*)Packed[s], 1f, Gates + 4 * u0, g4);
+            LstmCellKernels.Forward(Rows, w, Gates + 4 * u0, g4, CPrev + u0, StateC + u0, TanhC + u0, Hidden,
+                H + u0, HCopy == null ? null : HCopy + u0, HStride);
+        }
+    }
+
+    /// <summary>The forward time loop. <paramref name="projection"/>: W_hr packed as the right operand of <c>r·W_hrᵀ</c>, or null.</summary>
+    public static void Forward(StepLayout layout, bool reverse, LstmLayer.Buffers b, PackedMatrix[] packedWhh, PackedMatrix? projection)
+    {
+        int h = b.Hidden, hOut = b.HOut, g4 = 4 * h, slices = packedWhh.Length;
+        nint* packed = stackalloc nint[slices];
+        for (int s = 0; s < slices; s++) packed[s] = (nint)packedWhh[s].Pointer;
+        long counted = 0;
+        fixed (float* gates = b.Gates, cPrev = b.CPrev, tanhC = b.TanhC, hPrev = b.HPrev, r = b.R, y = b.Y, stateH = b.StateH, stateC = b.StateC)
+        {
+            for (int step = 0; step < layout.Steps; step++)
+            {
+                int t = layout.StepAt(step, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
+                b.StateH.AsSpan(0, n * hOut).CopyTo(b.HPrev.AsSpan(r0 * hOut, n * hOut));
+                b.StateC.AsSpan(0, n * h).CopyTo(b.CPrev.AsSpan(r0 * h, n * h));
+                var job = new ForwardStep
+                {
+                    Rows = n, Hidden = h, HOut = hOut, Packed = packed,
+                    HPrev = hPrev + (nint)r0 * hOut, Gates = gates + (nint)r0 * g4, CPrev = cPrev + (nint)r0 * h,
+                    StateC = stateC, TanhC = tanhC + (nint)r0 * h,
+                    H = projection is null ? y + (nint)r0 * hOut : r + (nint)r0 * h,
+                    HCopy = projection is null ? stateH : null,
+                    HStride = projection is null ? hOut : h,
+                };
+                WorkerPool.Run(job, slices);
+                if (projection is not null)
+                {
+                    var ys = b.Y.AsSpan(r0 * hOut, n * hOut);
+                    Gemm.Sgemm(false, n, 1f, b.R.AsSpan(r0 * h, n * h), h, projection, 0f, ys, hOut);
+                    ys.CopyTo(b.StateH);
+                }
+                counted += n;
+            }
+        }
+        LayerMath.CountRows(counted);
+    }
+
+    /// <summary>The gradient buffers of backward. Shapes in comments.</summary>
+    internal sealed class GradBuffers
+    {
+        public readonly float[] DGates;   // (N, 4H) kernel gate order
+        public readonly float[] DHTotal;  // (N, Hout) total gradient of each row's output; kept only with projection
+        public readonly float[] DR;       // (B, H) gradient before projection (projection only)
+        public readonly float[] DStateH;  // (B, Hout) gradient of the running hidden state; dh0 at the end
+        public readonly float[] DStateC;  // (B, H) gradient of the running cell state; dc0 at the end
+
+        public GradBuffers(int rows, int batch, int hidden, int hOut, bool projection)
+        {
+            DGates = new float[rows * 4 * hidden];
+            DHTotal = projection ? new float[rows * hOut] : [];
+            DR = projection ? new float[batch * hidden] : [];
+            DStateH = new float[batch * hOut];
+            DStateC = new float[batch * hidden];
+        }
+    }
+
+    private struct BackwardStep : IParallelJob
+    {
+        public int Rows, Hidden;
+        public float* Act, TanhC, CPrev, DC, DY, DState, DGates;
+        public int DhStride;
+
+        public readonly void Execute(int s)
+        {
+            int u0 = s * GateSlices.MaxUnits, w = Math.Min(GateSlices.MaxUnits, Hidden - u0), g4 = 4 * Hidden;
+            LstmCellKernels.Backward(Rows, w, Act + 4 * u0, g4, TanhC + u0, CPrev + u0, DC + u0, Hidden,
+                DY == null ? null : DY + u0, DState + u0, DhStride, DGates + 4 * u0);
+        }
+    }
+
+    /// <summary>
+    /// The backward time loop. <paramref name="dy"/> (N, Hout) may be null. <paramref name="packedWhh"/>: W_hh
+    /// (kernel order) packed as the right operand of <c>dGates·W_hh</c>; <paramref name="projection"/>: W_hr
+    /// packed as the right operand of <c>dh·W_hr</c>, or null.
+    /// </summary>
+    public static void Backward(StepLayout layout, bool reverse, float[]? dy, LstmLayer.Buffers b, GradBuffers d,
+        PackedMatrix packedWhh, PackedMatrix? projection)
+    {
+        int h = b.Hidden, hOut = b.HOut, g4 = 4 * h;
+        long counted = 0;
+        fixed (float* act = b.Gates, tanhC = b.TanhC, cPrev = b.CPrev, dyp = dy, dGates = d.DGates, dStateH = d.DStateH,
+               dStateC = d.DStateC, dr = d.DR)
+        {
+            for (int step = layout.Steps - 1; step >= 0; step--)
+            {
+                int t = layout.StepAt(step, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
+                var job = new BackwardStep
+                {
+                    Rows = n, Hidden = h, Act = act + (nint)r0 * g4, TanhC = tanhC + (nint)r0 * h, CPrev = cPrev + (nint)r0 * h,
+                    DC = dStateC, DGates = dGates + (nint)r0 * g4,
+                };
+                if (projection is null)
+                {
+                    job.DY = dyp == null ? null : dyp + (nint)r0 * hOut;
+                    job.DState = dStateH;
+                    job.DhStride = hOut;
+                }
+                else
+                {
+                    var dhTotal = d.DHTotal.AsSpan(r0 * hOut, n * hOut);
+                    var dState = d.DStateH.AsSpan(0, n * hOut);
+                    if (dy is null) dState.CopyTo(dhTotal);
+                    else TensorPrimitives.Add(dy.AsSpan(r0 * hOut, n * hOut), dState, dhTotal);
+                    Gemm.Sgemm(false, n, 1f, dhTotal, hOut, projection, 0f, d.DR.AsSpan(0, n * h), h);
+                    job.DY = null;
+                    job.DState = dr;
+                    job.DhStride = h;
+                }
+                WorkerPool.Run(job, b.Slices.Count);
+                Gemm.Sgemm(false, n, 1f, d.DGates.AsSpan(r0 * g4, n * g4), g4, packedWhh, 0f, d.DStateH.AsSpan(0, n * hOut), hOut);
+                counted += n;
+            }
+        }
+        LayerMath.CountRows(counted);
+    }
+}
