@@ -1,17 +1,92 @@
+using System.Diagnostics;
+using SeqPack.Cli.Infrastructure;
+using SeqPack.Kernels;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace SeqPack.Cli.Commands;
 
 /// <summary>
-/// <c>seqpack bench</c>: placeholder registered by the CLI issue; the speed issue owns this file and replaces
-/// the body with the real measurements.
+/// <c>seqpack bench</c>: times SeqPack on the standard recurrent workloads exactly as shared/peer/run.sh times
+/// PyTorch (same options, inputs, lengths and JSON lines on stdout), and writes a readable report to stderr:
+/// median ms, tokens/s, GFLOP/s on real tokens and the fraction of the FMA peak measured in the same run;
+/// with <c>--compare</c> PyTorch's lines side by side, with <c>--chart</c> a PNG of tokens/s.
 /// </summary>
-public sealed class BenchCommand(IAnsiConsole console) : Command<CommonSettings>
+public sealed class BenchCommand : Command<BenchSettings>
 {
-    public override int Execute(CommandContext context, CommonSettings settings, CancellationToken cancellationToken)
+    private readonly TextWriter stdout;
+    private readonly IAnsiConsole stderr;
+    private readonly Func<BenchWorkload, IBenchModel> createModel;
+
+    /// <summary>
+    /// JSON lines go to <paramref name="console"/>'s own writer, unformatted; the report goes to stderr when that
+    /// writer is the process's stdout (so <c>seqpack bench &gt; runs.jsonl</c> keeps only JSON lines), else to
+    /// <paramref name="console"/> itself (a test console).
+    /// </summary>
+    public BenchCommand(IAnsiConsole console)
+        : this(console.Profile.Out.Writer, ReportConsole(console), w => new BenchModel(w))
     {
-        console.MarkupLine("[yellow]seqpack bench is not implemented yet[/]; measure with the BenchmarkDotNet project: dotnet run -c Release --project bench/SeqPack.Bench");
-        return 1;
     }
+
+    /// <summary>For tests: where the JSON lines and the report go, and what is timed.</summary>
+    internal BenchCommand(TextWriter stdout, IAnsiConsole stderr, Func<BenchWorkload, IBenchModel> createModel)
+    {
+        this.stdout = stdout;
+        this.stderr = stderr;
+        this.createModel = createModel;
+    }
+
+    public override int Execute(CommandContext context, BenchSettings settings, CancellationToken cancellationToken)
+    {
+        List<BenchRecord>? peer = null;
+        if (settings.Compare is not null)
+        {
+            // Read before timing anything, so that a wrong file fails at once rather than after minutes.
+            try { peer = BenchRecord.ReadFile(settings.Compare); }
+            catch (FormatException e)
+            {
+                throw new CliException($"--compare {settings.Compare}: {e.Message}; give the JSON lines that shared/peer/run.sh prints.");
+            }
+        }
+
+        int previousThreads = Compute.Threads;
+        Compute.Threads = settings.ThreadCount;
+        try
+        {
+            stderr.MarkupLine(Markup.Escape(
+                $"# {BenchRunner.Impl}, {settings.ThreadCount} threads, {Environment.ProcessorCount} processors, " +
+                $".NET {Environment.Version}, widest accelerated vector: {FmaPeak.VectorBits} bits"));
+            FmaPeakResult? peak1 = null, peakN = null;
+            if (!settings.NoPeak)
+            {
+                peak1 = FmaPeak.Measure(1);
+                peakN = settings.ThreadCount == 1 ? peak1 : FmaPeak.Measure(settings.ThreadCount);
+            }
+
+            var measurements = BenchRunner.Run(settings, createModel, m =>
+            {
+                stdout.WriteLine(m.Record.ToJsonLine());
+                stdout.Flush();
+            });
+
+            using var process = Process.GetCurrentProcess();
+            process.Refresh();
+            BenchReport.Write(stderr, new BenchReportData(measurements, peer, peak1, peakN, process.PeakWorkingSet64));
+            if (settings.Chart is not null)
+            {
+                BenchChart.Write(settings.Chart, measurements.Select(m => m.Record).ToList(), peer);
+                stderr.MarkupLine($"Chart written to {Markup.Escape(settings.Chart)}");
+            }
+            return 0;
+        }
+        finally
+        {
+            Compute.Threads = previousThreads;
+        }
+    }
+
+    private static IAnsiConsole ReportConsole(IAnsiConsole console) =>
+        ReferenceEquals(console.Profile.Out.Writer, Console.Out)
+            ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) })
+            : console;
 }

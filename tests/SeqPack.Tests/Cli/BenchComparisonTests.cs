@@ -1,0 +1,58 @@
+using SeqPack.Cli.Commands;
+
+namespace SeqPack.Tests.Cli;
+
+public class BenchComparisonTests
+{
+    private static BenchRecord R(string impl, string workload, string mode, string layout, double ms, int threads = 2) =>
+        new(impl, workload, mode, layout, threads, 1000, 3000, ms, ms, 1000 / ms * 1000);
+
+    [Fact]
+    public void Join_PairsSameKeyAndPeersFastestLayout()
+    {
+        var ours = new[] { R("s", "lstm-m", "train", "packed", 100), R("s", "lstm-m", "train", "padded", 250) };
+        var peer = new[]
+        {
+            R("p", "lstm-m", "train", "padded", 500), R("p", "lstm-m", "train", "packed", 4000),
+            R("p", "lstm-m", "infer", "padded", 50),                          // other mode: never the best
+            R("p", "lstm-m", "train", "padded", 1, threads: 1),               // other thread count: ignored
+        };
+        var c = BenchComparison.Join(ours, peer);
+
+        Assert.Equal(4000, c[0].SameLayout!.MedianMs);
+        Assert.Equal(40.0, c[0].SpeedupSameLayout);
+        Assert.Equal("padded", c[0].PeerBest!.Layout);
+        Assert.Equal(5.0, c[0].SpeedupVsPeerBest);
+        Assert.Equal(2.0, c[1].SpeedupSameLayout);
+        Assert.Equal(2.0, c[1].SpeedupVsPeerBest);
+    }
+
+    [Fact]
+    public void Join_LaterPeerLineForTheSameKeyWins()
+    {
+        var c = BenchComparison.Join([R("s", "gru-m", "infer", "packed", 10)],
+            [R("p", "gru-m", "infer", "packed", 100), R("p", "gru-m", "infer", "packed", 30)]);
+        Assert.Equal(3.0, c[0].SpeedupSameLayout);
+    }
+
+    [Fact]
+    public void Join_WithoutPeerLine_LeavesRatiosEmpty()
+    {
+        var c = BenchComparison.Join([R("s", "lstm-s", "train", "packed", 10)], [R("p", "lstm-m", "train", "packed", 30)]);
+        Assert.Null(c[0].SameLayout);
+        Assert.Null(c[0].SpeedupSameLayout);
+        Assert.Null(c[0].SpeedupVsPeerBest);
+    }
+
+    [Fact]
+    public void PackingGains_CompareOwnLayoutsWithThePaddingRatio()
+    {
+        BenchMeasurement M(string layout, double ms) => new(R("s", "lstm-m", "train", layout, ms), 1, 0, 0);
+        var gains = BenchReport.PackingGains([M("padded", 300), M("packed", 110), M("packed", 1)]);
+        var g = Assert.Single(gains);
+        Assert.Equal(300 / 110.0, g.Speedup, 12);
+        Assert.Equal(3.0, g.PaddingRatio);
+        Assert.True(g.MeetsTarget);                                           // 2.73 >= 0.8 * 3
+        Assert.False(BenchReport.PackingGains([M("padded", 300), M("packed", 130)])[0].MeetsTarget);   // 2.31 < 2.4
+    }
+}
