@@ -85,8 +85,11 @@ public sealed class BenchCommand : Command<BenchSettings>
         }
     }
 
-    private static IAnsiConsole ReportConsole(IAnsiConsole console) =>
-        ReferenceEquals(console.Profile.Out.Writer, Console.Out)
-            ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) })
-            : console;
+    private static IAnsiConsole ReportConsole(IAnsiConsole console)
+    {
+        if (!ReferenceEquals(console.Profile.Out.Writer, Console.Out)) return console;
+        var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (Console.IsErrorRedirected) stderr.Profile.Width = 200;   // a log file: keep each table row on one line
+        return stderr;
+    }
 }
