@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SeqPack;
+using SeqPack.IO;
 using SeqPack.Nn;
 using SeqPack.Optim;
 using SeqPack.Tests.Support;
@@ -113,8 +114,9 @@ public class OptimizerTests
         var first = InitialModel();
         var (o2, s2) = Build(name, first);
         for (int i = 0; i < 2; i++) TrainStep(first, o2, s2);
-        var modelState = first.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.Clone());
-        var optState = o2.StateDict();
+        // through a checkpoint file image, as a training run would save it
+        var modelState = SafeTensors.Read(new MemoryStream(SafeTensors.Serialize(first.StateDict()))).Tensors;
+        var optState = SafeTensors.Read(new MemoryStream(SafeTensors.Serialize(o2.StateDict()))).Tensors;
         int epoch = s2?.LastEpoch ?? 0;
 
         var resumed = InitialModel();          // a fresh process: new model, optimiser and schedule
