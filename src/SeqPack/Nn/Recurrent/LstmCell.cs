@@ -1,0 +1,27 @@
+using SeqPack.Nn.Recurrent;
+
+namespace SeqPack.Nn;
+
+/// <summary>
+/// One LSTM step (torch.nn.LSTMCell): <c>(h', c') = LSTM(x, (h, c))</c> with gates i, f, g, o as in <see cref="Lstm"/>.
+/// </summary>
+public sealed class LstmCell : RnnCellBase
+{
+    /// <param name="rng">Generator for the initial weights; <see cref="Init.Generator"/> when null.</param>
+    public LstmCell(int inputSize, int hiddenSize, bool bias = true, Rng? rng = null)
+        : base("LSTMCell", 4, inputSize, hiddenSize, bias, rng) { }
+
+    /// <summary>
+    /// One step: input (B, I) or (I); state (B, H) each or (H) for unbatched input, zeros when omitted.
+    /// Returns the new hidden and cell states.
+    /// </summary>
+    public LstmState Forward(Tensor input, LstmState? state = null)
+    {
+        var (x, unbatched) = CheckInput(input);
+        int batch = x.Dim(0);
+        var h = CheckState(state?.H, batch, unbatched, "hidden state", nameof(state));
+        var c = CheckState(state?.C, batch, unbatched, "cell state", nameof(state));
+        var (_, hn, cn) = LstmLayer.Forward(x, StepLayout.Uniform(1, batch), false, Weights, h, c);
+        return new LstmState(Output(hn, unbatched), Output(cn, unbatched));
+    }
+}

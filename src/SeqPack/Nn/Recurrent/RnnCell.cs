@@ -1,0 +1,29 @@
+using SeqPack.Nn.Recurrent;
+
+namespace SeqPack.Nn;
+
+/// <summary>One Elman RNN step (torch.nn.RNNCell): <c>h' = act(W_ih x + b_ih + W_hh h + b_hh)</c>.</summary>
+public sealed class RnnCell : RnnCellBase
+{
+    /// <summary>The activation.</summary>
+    public RnnNonlinearity Nonlinearity { get; }
+
+    /// <param name="rng">Generator for the initial weights; <see cref="Init.Generator"/> when null.</param>
+    public RnnCell(int inputSize, int hiddenSize, bool bias = true, RnnNonlinearity nonlinearity = RnnNonlinearity.Tanh, Rng? rng = null)
+        : base("RNNCell", 1, inputSize, hiddenSize, bias, rng)
+    {
+        if (nonlinearity is not (RnnNonlinearity.Tanh or RnnNonlinearity.Relu))
+            throw new ArgumentOutOfRangeException(nameof(nonlinearity), nonlinearity, "RNNCell: nonlinearity must be Tanh or Relu.");
+        Nonlinearity = nonlinearity;
+    }
+
+    /// <summary>One step: input (B, I) or (I); h (B, H) or (H), zeros when omitted. Returns the new hidden state.</summary>
+    public Tensor Forward(Tensor input, Tensor? h = null)
+    {
+        var (x, unbatched) = CheckInput(input);
+        int batch = x.Dim(0);
+        var (_, hn) = RnnLayer.Forward(x, StepLayout.Uniform(1, batch), false, Nonlinearity == RnnNonlinearity.Relu, Weights,
+            CheckState(h, batch, unbatched, "hidden state", nameof(h)));
+        return Output(hn, unbatched);
+    }
+}

@@ -1,0 +1,103 @@
+using SeqPack.Nn;
+using SeqPack.Nn.Recurrent;
+
+namespace SeqPack.Tests.Recurrent;
+
+/// <summary>
+/// Properties of the fused time loops that outputs alone cannot show: packed input costs exactly the sum of
+/// the lengths in rows, padded input exactly T × B, and the loops allocate nothing per step.
+/// </summary>
+public class RecurrentKernelTests
+{
+    [Fact]
+    public void PackedInput_ProcessesExactlySumOfLengthsRows_PerLayerDirectionAndPass()
+    {
+        int[] lengths = [3, 9, 1, 4];
+        int tokens = lengths.Sum();
+        var x = Tensor.Randn(1, 9, 4, 5);
+        x.RequiresGrad = true;
+        var packed = Packing.PackPaddedSequence(x, lengths, enforceSorted: false);
+
+        long before = LayerMath.RowsProcessed;
+        var (o, s) = new Lstm(5, 6, numLayers: 2, bidirectional: true).Forward(packed);
+        Assert.Equal(4L * tokens, LayerMath.RowsProcessed - before);   // 2 layers × 2 directions
+        before = LayerMath.RowsProcessed;
+        o.Data.Sum().Backward();
+        Assert.Equal(4L * tokens, LayerMath.RowsProcessed - before);
+
+        before = LayerMath.RowsProcessed;
+        new Gru(5, 6).Forward(packed);
+        new Rnn(5, 6).Forward(packed);
+        Assert.Equal(2L * tokens, LayerMath.RowsProcessed - before);
+
+        before = LayerMath.RowsProcessed;
+        new Lstm(5, 6).Forward(x);   // padded: every step of every sequence, as PyTorch computes it
+        Assert.Equal(9L * 4, LayerMath.RowsProcessed - before);
+    }
+
+    private static StepLayout Layout(int longest) =>
+        StepLayout.FromBatchSizes(Enumerable.Range(0, longest).Select(t => t < 2 ? 5 : t < longest / 2 ? 3 : 1).ToArray(), "lengths");
+
+    /// <summary>Bytes allocated on this thread by <paramref name="action"/>, after one warm-up run.</summary>
+    private static long Allocated(Action action)
+    {
+        action();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void LstmTimeLoops_AllocateNothing_WhateverTheSequenceLength(int projSize)
+    {
+        const int input = 5, hidden = 70;   // two gate slices
+        int hOut = projSize == 0 ? hidden : projSize;
+        var w = new LayerWeights(Tensor.Randn(1, 4 * hidden, input), Tensor.Randn(2, 4 * hidden, hOut), null, null,
+            projSize == 0 ? null : Tensor.Randn(3, projSize, hidden));
+        long BytesFor(int longest)
+        {
+            var layout = Layout(longest);
+            var b = new LstmLayer.Buffers(layout.Rows, layout.Batch, w);
+            var packed = LstmLoops.PackForward(b);
+            var proj = projSize == 0 ? null : new SeqPack.Kernels.PackedMatrix(w.WHr!.Data, hidden, true, hidden, hOut);
+            var projBack = projSize == 0 ? null : new SeqPack.Kernels.PackedMatrix(w.WHr!.Data, hidden, false, hOut, hidden);
+            var whh = new SeqPack.Kernels.PackedMatrix(b.WHh, hOut, false, 4 * hidden, hOut);
+            var d = new LstmLoops.GradBuffers(layout.Rows, layout.Batch, hidden, hOut, projSize > 0);
+            var dy = new float[layout.Rows * hOut];
+            return Allocated(() =>
+            {
+                LstmLoops.Forward(layout, reverse: false, b, packed, proj);
+                LstmLoops.Backward(layout, reverse: true, dy, b, d, whh, projBack);
+            });
+        }
+        Assert.Equal(0, BytesFor(8));
+        Assert.Equal(0, BytesFor(40));
+    }
+
+    [Fact]
+    public void GruAndRnnTimeLoops_AllocateNothing_WhateverTheSequenceLength()
+    {
+        const int input = 5, hidden = 9;
+        var gw = new LayerWeights(Tensor.Randn(1, 3 * hidden, input), Tensor.Randn(2, 3 * hidden, hidden), Tensor.Randn(3, 3 * hidden), Tensor.Randn(4, 3 * hidden));
+        var rw = new LayerWeights(Tensor.Randn(5, hidden, input), Tensor.Randn(6, hidden, hidden), null, null);
+        foreach (int longest in new[] { 8, 40 })
+        {
+            var layout = Layout(longest);
+            var gb = new GruLayer.Buffers(layout.Rows, layout.Batch, input, hidden);
+            var gd = new GruLayer.GradBuffers(layout.Rows, layout.Batch, hidden);
+            var rb = new RnnLayer.Buffers(layout.Rows, layout.Batch, input, hidden, relu: false);
+            var dPre = new float[layout.Rows * hidden];
+            var dState = new float[layout.Batch * hidden];
+            var scratch = new float[layout.Batch * hidden];
+            Assert.Equal(0, Allocated(() =>
+            {
+                GruLayer.ForwardLoop(layout, false, gw.WHh.Data, gw.BHh!.Data.AsMemory(2 * hidden), gb);
+                GruLayer.BackwardLoop(layout, false, gw.WHh.Data, default, gb, gd);
+                RnnLayer.ForwardLoop(layout, true, rw.WHh.Data, rb);
+                RnnLayer.BackwardLoop(layout, true, rw.WHh.Data, default, rb, dPre, dState, scratch);
+            }));
+        }
+    }
+}
