@@ -101,34 +101,52 @@ internal static unsafe class GemmDriver
             }
         }
 
-        /// <summary>The macro-kernel: one packed A block times one packed B block into C.</summary>
+        /// <summary>
+        /// The macro-kernel: one packed A block times one packed B block into C. Each B micro-panel meets all
+        /// full MR-row groups while it is in L1. Leftover rows (mc mod MR) of 1..3 on the Vector256 family go
+        /// to the wide edge kernel, which covers 4 panels at once so that it still has 8 independent FMA
+        /// chains; the panels are taken in groups of 4 so that they are still in L1 when it runs.
+        /// </summary>
         private readonly void Macro(int mc, int nc, int kc, float* ap, float* bp, float* c, float beta)
         {
-            float* tile = stackalloc float[MicroKernel512.MR * MicroKernel512.NR];
-            for (int jr = 0; jr < nc; jr += NR)
+            int edgeRows = mc % MR, full = mc - edgeRows;
+            bool wide = Isa == GemmIsa.Vector256 && edgeRows > 0 && edgeRows <= MicroKernel256Wide.MaxRows;
+            int span = wide ? MicroKernel256Wide.Panels * NR : NR;
+            for (int jb = 0; jb < nc; jb += span)
             {
-                int cols = Math.Min(NR, nc - jr);
-                float* bpanel = bp + (nint)jr * kc;
-                for (int ir = 0; ir < mc; ir += MR)
+                int blockEnd = Math.Min(nc, jb + span);
+                bool wideBlock = wide && blockEnd - jb == span;
+                for (int jr = jb; jr < blockEnd; jr += NR)
                 {
-                    int rows = Math.Min(MR, mc - ir);
-                    float* cij = c + ir * Ldc + jr;
-                    if (cols == NR)
-                        Kernel(rows, kc, ap + (nint)ir * kc, bpanel, cij, Ldc, Alpha, beta);
-                    else
-                    {
-                        // Right edge: compute the full-width block into a tile, then merge the valid columns
-                        // with the same arithmetic as the kernels' store (alpha·acc + beta·c, in that order).
-                        Kernel(rows, kc, ap + (nint)ir * kc, bpanel, tile, NR, 1f, 0f);
-                        for (int i = 0; i < rows; i++)
-                        {
-                            float* ci = cij + i * Ldc;
-                            float* ti = tile + i * NR;
-                            for (int j = 0; j < cols; j++)
-                                ci[j] = beta == 0f ? Alpha * ti[j] : Alpha * ti[j] + beta * ci[j];
-                        }
-                    }
+                    for (int ir = 0; ir < full; ir += MR)
+                        Tile(MR, Math.Min(NR, nc - jr), kc, ap + (nint)ir * kc, bp + (nint)jr * kc, c + ir * Ldc + jr, beta);
+                    if (edgeRows > 0 && !wideBlock)
+                        Tile(edgeRows, Math.Min(NR, nc - jr), kc, ap + (nint)full * kc, bp + (nint)jr * kc, c + full * Ldc + jr, beta);
                 }
+                if (wideBlock)
+                    MicroKernel256Wide.Run(edgeRows, kc, ap + (nint)full * kc, bp + (nint)jb * kc, (nint)NR * kc,
+                        c + full * Ldc + jb, Ldc, Alpha, beta);
+            }
+        }
+
+        /// <summary>One rows × NR register block of C (cols &lt; NR only at the right edge of C).</summary>
+        private readonly void Tile(int rows, int cols, int kc, float* apanel, float* bpanel, float* cij, float beta)
+        {
+            if (cols == NR)
+            {
+                Kernel(rows, kc, apanel, bpanel, cij, Ldc, Alpha, beta);
+                return;
+            }
+            // Right edge: compute the full-width block into a tile, then merge the valid columns with the same
+            // arithmetic as the kernels' store (alpha·acc + beta·c, in that order).
+            float* tile = stackalloc float[MicroKernel512.MR * MicroKernel512.NR];
+            Kernel(rows, kc, apanel, bpanel, tile, NR, 1f, 0f);
+            for (int i = 0; i < rows; i++)
+            {
+                float* ci = cij + i * Ldc;
+                float* ti = tile + i * NR;
+                for (int j = 0; j < cols; j++)
+                    ci[j] = beta == 0f ? Alpha * ti[j] : Alpha * ti[j] + beta * ci[j];
             }
         }
 

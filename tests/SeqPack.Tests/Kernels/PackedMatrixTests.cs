@@ -19,7 +19,7 @@ public class PackedMatrixTests
     {
         // The recurrent step: M = active batch, B = W_hh packed transposed (forward) or not (backward).
         foreach (bool tb in new[] { true, false })
-            for (int m = 1; m <= 67; m++) Prepacked(Plan(plan), m % 2 == 0, tb, m, 45, 29, 1f, m % 3 == 0 ? 1f : 0f);
+            for (int m = 1; m <= 67; m++) Prepacked(Plan(plan), m % 2 == 0, tb, m, 77, 29, 1f, m % 3 == 0 ? 1f : 0f);
     }
 
     [Theory]
