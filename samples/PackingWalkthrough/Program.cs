@@ -1,0 +1,3 @@
+using SeqPack.Samples;
+
+Walkthrough.Run(Console.Out);
