@@ -159,7 +159,7 @@ internal sealed class Trainer(IAnsiConsole console)
         console.MarkupLine($"[bold]{(resume ? "Resuming" : "Training")}[/] a {(cfg.Model.Bidirectional ? "bi" : "")}{cfg.Model.Cell.ToUpperInvariant()} " +
             $"{(model.Task == TaskKind.Classify ? "classifier" : "tagger")} on {Markup.Escape(data.Source)}: {what}");
         console.MarkupLine($"  {data.Train.Length} train / {data.Dev.Length} dev / {data.Test.Length} test, vocabulary {cfg.Vocabulary.Count} " +
-            $"({cfg.Tokenizer}{(cfg.Features ? " + suffix and shape features" : "")}), {model.Module.ParameterCount():N0} parameters, {Compute.Threads} threads" +
+            $"({(model.Task == TaskKind.Classify ? cfg.Tokenizer : "words")}{(cfg.Features ? " + suffix and shape features" : "")}), {model.Module.ParameterCount():N0} parameters, {Compute.Threads} threads" +
             (data.SkippedRows > 0 ? $", [yellow]{data.SkippedRows} malformed rows skipped[/]" : ""));
         var random = PaddingReport.Of(lengths, batcher.Random(lengths, new Rng(cfg.Training.Seed)));
         var bucketed = PaddingReport.Of(lengths, batcher.Bucketed(lengths, new Rng(cfg.Training.Seed)));
