@@ -4,7 +4,7 @@ namespace SeqPack.Cli.Training;
 
 /// <summary>The dev metrics of one epoch (one line of metrics.jsonl).</summary>
 internal sealed record EpochMetrics(int Epoch, double TrainLoss, double DevLoss, double DevAccuracy, double DevMacroF1,
-    Dictionary<string, double> DevF1, double Seconds, double TokensPerSecond);
+    Dictionary<string, double> DevF1, double Seconds, double TokensPerSecond, double CpuSeconds = 0);
 
 /// <summary>
 /// Where a run stands (checkpoint/state.json): the next epoch and step, the dropout generators' states,
@@ -22,6 +22,7 @@ internal sealed class RunState
     public double TrainLossSum { get; set; }
     public long TrainLossCount { get; set; }
     public double Seconds { get; set; }
+    public double CpuSeconds { get; set; }
     public List<EpochMetrics> History { get; set; } = [];
 
     public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, RunConfig.Json));

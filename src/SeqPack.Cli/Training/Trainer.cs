@@ -35,11 +35,13 @@ internal sealed class Trainer(IAnsiConsole console)
 
         int stepsThisProcess = 0;
         var clock = Stopwatch.StartNew();
-        double secondsBefore = state.Seconds;
+        double secondsBefore = state.Seconds, cpuBefore = state.CpuSeconds;
+        var cpuStart = CpuTime();
         for (int epoch = state.Epoch; epoch < cfg.Epochs; epoch++)
         {
             var batches = batcher.Bucketed(lengths, new Rng(cfg.Seed * 0x9E3779B97F4A7C15UL + (ulong)epoch));
             var epochClock = Stopwatch.StartNew();
+            var epochCpu = CpuTime();
             long tokens = 0;
             int step = state.Step;
             bool interrupted = false;
@@ -65,6 +67,7 @@ internal sealed class Trainer(IAnsiConsole console)
                 }
             });
             state.Seconds = secondsBefore + clock.Elapsed.TotalSeconds;
+            state.CpuSeconds = cpuBefore + (CpuTime() - cpuStart).TotalSeconds;
             if (interrupted)
             {
                 state.Epoch = epoch;
@@ -78,7 +81,7 @@ internal sealed class Trainer(IAnsiConsole console)
             var (devLoss, dev) = model.Evaluate(data.Dev);
             var row = new EpochMetrics(epoch + 1, state.TrainLossSum / Math.Max(1, state.TrainLossCount), devLoss, dev.Accuracy, dev.MacroF1,
                 classify ? data.Labels.Labels.Select((l, i) => (l, dev.F1[i])).ToDictionary(p => p.l, p => Math.Round(p.Item2, 6)) : [],
-                epochClock.Elapsed.TotalSeconds, tokens / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds));
+                epochClock.Elapsed.TotalSeconds, tokens / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), (CpuTime() - epochCpu).TotalSeconds);
             state.History.Add(row);
             double score = classify ? dev.MacroF1 : dev.Accuracy;
             bool better = score > state.BestScore;
@@ -127,7 +130,7 @@ internal sealed class Trainer(IAnsiConsole console)
         Plots.LengthHistogram(lengths, Path.Combine(runDir, "lengths.png"), "Training lengths", classify ? data.Config.Tokenizer : "tokens");
         state.Finished = true;
         Checkpoint.Save(runDir, model, optimizer, state, generators);
-        console.MarkupLine($"Trained in {Duration(state.Seconds)}. Run folder: [bold]{Markup.Escape(runDir)}[/] (model.safetensors, config.json, metrics.jsonl, loss.png, accuracy.png, lengths.png)");
+        console.MarkupLine($"Trained in {Duration(state.Seconds)} ({Duration(state.CpuSeconds)} of processor time). Run folder: [bold]{Markup.Escape(runDir)}[/] (model.safetensors, config.json, metrics.jsonl, loss.png, accuracy.png, lengths.png)");
         return 0;
     }
 
@@ -190,12 +193,13 @@ internal sealed class Trainer(IAnsiConsole console)
         var table = new Table().Title("Per-epoch dev metrics").AddColumns("epoch", "train loss", "dev loss", classify ? "accuracy" : "token accuracy");
         var shown = classify ? labels.Labels.Take(6).ToList() : [];
         if (classify) { table.AddColumn("macro-F1"); foreach (var l in shown) table.AddColumn("F1 " + Markup.Escape(l)); }
-        table.AddColumns("seconds", "tokens/s");
+        table.AddColumns("seconds", "CPU s", "tokens/s");
         foreach (var m in history)
         {
             var cells = new List<string> { m.Epoch.ToString(CultureInfo.InvariantCulture), F(m.TrainLoss), F(m.DevLoss), P(m.DevAccuracy) };
             if (classify) { cells.Add(F(m.DevMacroF1)); cells.AddRange(shown.Select(l => F(m.DevF1.GetValueOrDefault(l)))); }
             cells.Add(m.Seconds.ToString("0", CultureInfo.InvariantCulture));
+            cells.Add(m.CpuSeconds.ToString("0", CultureInfo.InvariantCulture));
             cells.Add(PaddingReport.Human((long)m.TokensPerSecond));
             table.AddRow(cells.ToArray());
         }
@@ -226,11 +230,14 @@ internal sealed class Trainer(IAnsiConsole console)
         {
             ["epoch"] = h.Epoch, ["split"] = "dev", ["train_loss"] = Math.Round(h.TrainLoss, 6), ["loss"] = Math.Round(h.DevLoss, 6),
             ["accuracy"] = Math.Round(h.DevAccuracy, 6), ["macro_f1"] = Math.Round(h.DevMacroF1, 6), ["f1"] = h.DevF1,
-            ["seconds"] = Math.Round(h.Seconds, 2), ["tokens_per_second"] = Math.Round(h.TokensPerSecond),
+            ["seconds"] = Math.Round(h.Seconds, 2), ["cpu_seconds"] = Math.Round(h.CpuSeconds, 2), ["tokens_per_second"] = Math.Round(h.TokensPerSecond),
         })).ToList();
         if (test is not null) lines.Add(JsonSerializer.Serialize(test));
         File.WriteAllLines(Path.Combine(runDir, "metrics.jsonl"), lines);
     }
+
+    /// <summary>Processor time of this process (all threads): the cost of training on a machine that others share.</summary>
+    private static TimeSpan CpuTime() => Process.GetCurrentProcess().TotalProcessorTime;
 
     private static string F(double x) => x.ToString("0.0000", CultureInfo.InvariantCulture);
     private static string P(double x) => (x * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";

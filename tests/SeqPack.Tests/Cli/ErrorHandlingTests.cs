@@ -51,4 +51,19 @@ public class ErrorHandlingTests
         Assert.Contains("--format 'xml' is not known; use tsv, csv or jsonl.", output);
         Assert.Contains("CliException", output);
     }
+
+    [Fact]
+    public void ModelFolder_MissingOrFromAnotherVersion_OneLine()
+    {
+        using var dir = new TempDir();
+        AssertOneLineError(CliRunner.Run("predict", "--model", Path.Combine(dir.Path, "none"), "hi"), "does not exist; pass the folder a train run wrote");
+        AssertOneLineError(CliRunner.Run("predict", "--model", dir.Path, "hi"), "has no config.json");
+        dir.Write("config.json", "{\"format\":\"seqpack-run\",\"version\":99}");
+        AssertOneLineError(CliRunner.Run("evaluate", "--model", dir.Path, "--data", dir.Write("d.tsv", "a\tb\n")),
+            "has format version 99 but this seqpack reads version 1; retrain");
+    }
+
+    [Fact]
+    public void Train_ConflictingOptions_OneLine() =>
+        AssertOneLineError(CliRunner.Run("train", "--data", "a.tsv", "--train", "b.tsv"), "--data cannot be combined with --train/--dev/--test");
 }
