@@ -63,6 +63,10 @@ public sealed class TrainSettings : DataSettings
     [Description("Adam learning rate. Default: 0.002.")]
     public float Lr { get; init; } = 2e-3f;
 
+    [CommandOption("--constant-lr")]
+    [Description("Keep --lr for every step (default: cosine decay from --lr to 0 over the planned epochs).")]
+    public bool ConstantLr { get; init; }
+
     [CommandOption("--weight-decay <X>")]
     [Description("L2 penalty of Adam. Default: 0.")]
     public float WeightDecay { get; init; }

@@ -9,7 +9,7 @@ internal sealed record ModelConfig(string Cell, int EmbeddingDim, int HiddenSize
 
 /// <summary>Optimisation settings of a run.</summary>
 internal sealed record TrainingConfig(int Epochs, int BatchSize, int? TokenBudget, float Lr, float WeightDecay, float Clip, int Patience,
-    ulong Seed, double DevFraction, double TestFraction, int? MaxLength, float WordDropout);
+    ulong Seed, double DevFraction, double TestFraction, int? MaxLength, float WordDropout, bool Cosine = true);
 
 /// <summary>The data a run used: files and their SHA-256.</summary>
 internal sealed record DataConfig(string? Train, string? Dev, string? Test, Dictionary<string, string> Sha256);

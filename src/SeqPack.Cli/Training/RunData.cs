@@ -56,7 +56,7 @@ internal sealed class RunData
             new ModelConfig(s.Cell, s.EmbeddingDim ?? (classify ? 32 : 100), s.HiddenSize ?? (classify ? 64 : 128), s.Layers, !s.Unidirectional,
                 s.Dropout ?? (classify ? 0.1f : 0.25f), features ? 3 : 1),
             new TrainingConfig(s.Epochs ?? (classify ? 12 : 15), s.BatchSize, s.TokenBudget, s.Lr, s.WeightDecay, s.Clip, s.Patience, s.Seed,
-                s.DevFraction, s.TestFraction, s.MaxLength, classify ? 0f : s.WordDropout),
+                s.DevFraction, s.TestFraction, s.MaxLength, classify ? 0f : s.WordDropout, !s.ConstantLr),
             new DataConfig(Path.GetFullPath(main.File), devFile is null ? null : Path.GetFullPath(devFile.File),
                 testFile is null ? null : Path.GetFullPath(testFile.File), Hashes(paths)));
         return Build(config, train, dev, test, main.SkippedRows + (devFile?.SkippedRows ?? 0) + (testFile?.SkippedRows ?? 0), Describe(main, devFile, testFile));

@@ -53,6 +53,7 @@ internal sealed class Trainer(IAnsiConsole console)
                 {
                     if (interrupt.IsCancellationRequested || stepsThisProcess == stopAfterSteps) { interrupted = true; return; }
                     var batch = batches[step].Select(i => Prepare(data.Train[i], cfg, data.Encoder.IdsPerStep, wordRng)).ToArray();
+                    if (cfg.Cosine) SetLearningRate(optimizer, CosineLr(cfg.Lr, epoch * batches.Count + step, cfg.Epochs * batches.Count));
                     var (loss, steps) = model.Loss(batch);
                     optimizer.ZeroGrad();
                     loss.Backward();
@@ -132,6 +133,19 @@ internal sealed class Trainer(IAnsiConsole console)
         Checkpoint.Save(runDir, model, optimizer, state, generators);
         console.MarkupLine($"Trained in {Duration(state.Seconds)} ({Duration(state.CpuSeconds)} of processor time). Run folder: [bold]{Markup.Escape(runDir)}[/] (model.safetensors, config.json, metrics.jsonl, loss.png, accuracy.png, lengths.png)");
         return 0;
+    }
+
+    /// <summary>
+    /// Cosine decay per optimiser step (Loshchilov and Hutter 2017, SGDR, without restarts):
+    /// <c>lr_t = lr · (1 + cos(π·t/T)) / 2</c> over all T steps of the planned epochs, so late epochs take small,
+    /// stable steps; a function of the position only, hence the same after --resume.
+    /// </summary>
+    internal static float CosineLr(float lr, long step, long total) =>
+        (float)(lr * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step, total) / Math.Max(1, total))));
+
+    private static void SetLearningRate(Optimizer optimizer, float lr)
+    {
+        foreach (var group in optimizer.ParamGroups) group.Lr = lr;
     }
 
     /// <summary>Applies --max-length and word dropout (the word id of a token becomes &lt;unk&gt;) to a training example.</summary>
