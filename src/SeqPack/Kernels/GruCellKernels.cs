@@ -30,13 +30,13 @@ internal static class GruCellKernels
             var b = gh.Slice(r * g3, g3);
             var rz = a[..h2];
             TensorPrimitives.Add(rz, b[..h2], rz);
-            TensorPrimitives.Sigmoid(rz, rz);
+            FastActivations.Sigmoid(rz, rz);
             var gn = ghn.Slice(r * hidden, hidden);
             if (bHn.IsEmpty) b.Slice(h2, hidden).CopyTo(gn);
             else TensorPrimitives.Add(b.Slice(h2, hidden), bHn, gn);
             var n = a.Slice(h2, hidden);
             TensorPrimitives.MultiplyAdd(a[..hidden], gn, n, n);   // n = a_n + r·ghn
-            TensorPrimitives.Tanh(n, n);
+            FastActivations.Tanh(n, n);
             // h = n + z·(hPrev − n)
             var hr = h.Slice(r * hidden, hidden);
             TensorPrimitives.Subtract(hPrev.Slice(r * hidden, hidden), n, hr);

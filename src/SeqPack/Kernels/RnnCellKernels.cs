@@ -14,7 +14,7 @@ internal static class RnnCellKernels
     public static void Forward(bool relu, ReadOnlySpan<float> a, Span<float> h)
     {
         if (relu) TensorPrimitives.Max(a, 0f, h);
-        else TensorPrimitives.Tanh(a, h);
+        else FastActivations.Tanh(a, h);
     }
 
     /// <summary>Effectively computes <c>da[i] = dh[i]·act'(a[i])</c> from the saved output: <c>1 − h²</c> for tanh, <c>h &gt; 0</c> for relu.</summary>
