@@ -85,9 +85,10 @@ public static class Autograd
         }
 
         var pending = new Dictionary<GradNode, Tensor?[]>(ReferenceEqualityComparer.Instance);
+        var owned = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         using var _ = NoGrad();
         for (int i = 0; i < tensors.Count; i++)
-            Deliver(tensors[i], gradients[i], pending);
+            Deliver(tensors[i], gradients[i], pending, owned);
 
         foreach (var node in TopologicalOrder(tensors))
         {
@@ -102,26 +103,38 @@ public static class Autograd
                 if (g is null || !input.RequiresGrad) continue;
                 if (!Shapes.Equal(g.ShapeSpan, input.ShapeSpan))
                     throw new InvalidOperationException($"The gradient rule of '{node.Op}' returned shape {Shapes.Format(g.ShapeSpan)} for input {i} of shape {Shapes.Format(input.ShapeSpan)}.");
-                Deliver(input, g, pending);
+                Deliver(input, g, pending, owned);
             }
         }
     }
 
-    /// <summary>Routes a gradient to a leaf's <see cref="Tensor.Grad"/> or to the pending sums of the node that made the tensor.</summary>
-    private static void Deliver(Tensor t, Tensor g, Dictionary<GradNode, Tensor?[]> pending)
+    /// <summary>
+    /// Routes a gradient to a leaf's <see cref="Tensor.Grad"/> or to the pending sum of the node output that
+    /// made the tensor. Sums are copy-on-write: the first gradient is kept by reference (rules may return a
+    /// tensor that shares a buffer with another gradient, so it is never written to), and only a second
+    /// gradient for the same output allocates a buffer of the engine's own (<paramref name="owned"/>) to add into.
+    /// </summary>
+    private static void Deliver(Tensor t, Tensor g, Dictionary<GradNode, Tensor?[]> pending, HashSet<Tensor> owned)
     {
         if (t.Node is null)
         {
             if (!t.RequiresGrad) return;
-            if (t.Grad is null) t.Grad = g.Clone();
+            if (t.Grad is null) t.Grad = g.Clone();   // .Grad is the user's: it must not alias anything
             else AddInto(t.Grad, g);
             return;
         }
         if (!pending.TryGetValue(t.Node, out var slots))
             pending[t.Node] = slots = new Tensor?[t.Node.OutputCount];
         ref var slot = ref slots[t.OutputIndex];
-        if (slot is null) slot = g.Clone();   // own the buffer: rules may hand back a tensor they still use
-        else AddInto(slot, g);
+        if (slot is null) slot = g;
+        else if (owned.Contains(slot)) AddInto(slot, g);
+        else
+        {
+            var sum = new float[g.Size];
+            System.Numerics.Tensors.TensorPrimitives.Add(slot.Data, g.Data, sum);
+            slot = new Tensor(sum, g.Shape);
+            owned.Add(slot);
+        }
     }
 
     private static void AddInto(Tensor target, Tensor g) =>

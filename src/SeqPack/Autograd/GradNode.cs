@@ -7,7 +7,8 @@ namespace SeqPack;
 /// <remarks>
 /// <see cref="Backward"/> receives one entry per output (null where that output received no gradient) and
 /// returns one entry per input (null where the input needs none). It runs with recording switched off, so
-/// it may use any tensor operation freely. Fused multi-output operations (a whole LSTM layer) are a single
+/// it may use any tensor operation freely. A rule must not write into the gradients it receives (they may
+/// be shared with other nodes), and may return tensors that share buffers. Fused multi-output operations (a whole LSTM layer) are a single
 /// node with several outputs.
 /// </remarks>
 internal sealed class GradNode(string op, Tensor[] inputs, int outputCount, Func<Tensor?[], Tensor?[]> backward)

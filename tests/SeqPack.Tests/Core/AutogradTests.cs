@@ -69,6 +69,21 @@ public class AutogradTests
     }
 
     [Fact]
+    public void Backward_SameGradientObjectDeliveredTwice_IsSummedNotAliased()
+    {
+        // Add(y, y) hands the very same gradient tensor to both of its inputs, and Reshape shares buffers:
+        // the engine must sum them into a buffer of its own instead of writing into either.
+        var x = Tensor.FromArray([1f, 2f, 3f, 4f], 4);
+        x.RequiresGrad = true;
+        var y = x * 1f;
+        var z = (y + y).Reshape(2, 2) + y.Reshape(2, 2);
+        var seed = Tensor.FromArray([1f, 10f, 100f, 1000f], 2, 2);
+        z.Backward(seed);
+        Assert.Equal(new[] { 3f, 30f, 300f, 3000f }, x.Grad!.ToArray());
+        Assert.Equal(new[] { 1f, 10f, 100f, 1000f }, seed.ToArray());   // the caller's gradient is untouched
+    }
+
+    [Fact]
     public void NoGrad_RecordsNothing()
     {
         var x = Tensor.FromArray([1f, 2f], 2);
