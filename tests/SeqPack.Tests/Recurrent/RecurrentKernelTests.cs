@@ -91,12 +91,16 @@ public class RecurrentKernelTests
             var dPre = new float[layout.Rows * hidden];
             var dState = new float[layout.Batch * hidden];
             var scratch = new float[layout.Batch * hidden];
+            var gT = new SeqPack.Kernels.PackedMatrix(gw.WHh.Data, hidden, true, hidden, 3 * hidden);
+            var g = new SeqPack.Kernels.PackedMatrix(gw.WHh.Data, hidden, false, 3 * hidden, hidden);
+            var rT = new SeqPack.Kernels.PackedMatrix(rw.WHh.Data, hidden, true, hidden, hidden);
+            var r = new SeqPack.Kernels.PackedMatrix(rw.WHh.Data, hidden, false, hidden, hidden);
             Assert.Equal(0, Allocated(() =>
             {
-                GruLayer.ForwardLoop(layout, false, gw.WHh.Data, gw.BHh!.Data.AsMemory(2 * hidden), gb);
-                GruLayer.BackwardLoop(layout, false, gw.WHh.Data, default, gb, gd);
-                RnnLayer.ForwardLoop(layout, true, rw.WHh.Data, rb);
-                RnnLayer.BackwardLoop(layout, true, rw.WHh.Data, default, rb, dPre, dState, scratch);
+                GruLayer.ForwardLoop(layout, false, gT, gw.BHh!.Data.AsMemory(2 * hidden), gb);
+                GruLayer.BackwardLoop(layout, false, g, default, gb, gd);
+                RnnLayer.ForwardLoop(layout, true, rT, rb);
+                RnnLayer.BackwardLoop(layout, true, r, default, rb, dPre, dState, scratch);
             }));
         }
     }

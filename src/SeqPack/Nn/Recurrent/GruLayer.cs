@@ -45,7 +45,7 @@ internal static class GruLayer
         LayerMath.InputProjection(rows, 3 * hidden, inputSize, x.Data, w.WIh.Data, w.BIh is null && w.BHh is null ? [] : bias, buf.Gates);
         if (h0 is not null) h0.Data.CopyTo(buf.StateH, 0);
         ReadOnlyMemory<float> bHn = w.BHh is null ? ReadOnlyMemory<float>.Empty : w.BHh.Data.AsMemory(2 * hidden, hidden);
-        ForwardLoop(layout, reverse, w.WHh.Data, bHn, buf);
+        ForwardLoop(layout, reverse, new PackedMatrix(w.WHh.Data, hidden, true, hidden, 3 * hidden), bHn, buf);
 
         var y = new Tensor(buf.Y, [rows, hidden]);
         var hn = new Tensor(buf.StateH, [batch, hidden]);
@@ -58,7 +58,7 @@ internal static class GruLayer
     }
 
     /// <summary>The forward time loop over preallocated buffers (allocation-free).</summary>
-    internal static void ForwardLoop(StepLayout layout, bool reverse, float[] wHh, ReadOnlyMemory<float> bHn, Buffers b)
+    internal static void ForwardLoop(StepLayout layout, bool reverse, PackedMatrix wHhT, ReadOnlyMemory<float> bHn, Buffers b)
     {
         int h = b.Hidden, g3 = 3 * h;
         long counted = 0;
@@ -68,7 +68,7 @@ internal static class GruLayer
             var hPrev = b.HPrev.AsSpan(r0 * h, n * h);
             var y = b.Y.AsSpan(r0 * h, n * h);
             b.StateH.AsSpan(0, n * h).CopyTo(hPrev);
-            Gemm.Sgemm(false, true, n, g3, h, 1f, hPrev, h, wHh, h, 0f, b.Gh, g3);
+            Gemm.Sgemm(false, n, 1f, hPrev, h, wHhT, 0f, b.Gh, g3);
             GruCellKernels.Forward(n, h, b.Gates.AsSpan(r0 * g3, n * g3), b.Gh, bHn.Span, hPrev, b.Ghn.AsSpan(r0 * h, n * h), y);
             y.CopyTo(b.StateH);
             counted += n;
@@ -94,7 +94,7 @@ internal static class GruLayer
     }
 
     /// <summary>The backward time loop (allocation-free). <paramref name="dy"/> may be empty.</summary>
-    internal static void BackwardLoop(StepLayout layout, bool reverse, float[] wHh, ReadOnlySpan<float> dy, Buffers b, GradBuffers d)
+    internal static void BackwardLoop(StepLayout layout, bool reverse, PackedMatrix wHh, ReadOnlySpan<float> dy, Buffers b, GradBuffers d)
     {
         int h = b.Hidden, g3 = 3 * h;
         long counted = 0;
@@ -108,7 +108,7 @@ internal static class GruLayer
             var dGh = d.DGh.AsSpan(r0 * g3, n * g3);
             GruCellKernels.Backward(n, h, b.Gates.AsSpan(r0 * g3, n * g3), b.Ghn.AsSpan(r0 * h, n * h), b.HPrev.AsSpan(r0 * h, n * h),
                 dh, dGh, d.DAn.AsSpan(r0 * h, n * h), dState);
-            Gemm.Sgemm(false, false, n, h, g3, 1f, dGh, g3, wHh, h, 1f, dState, h);
+            Gemm.Sgemm(false, n, 1f, dGh, g3, wHh, 1f, dState, h);
             counted += n;
         }
         LayerMath.CountRows(counted);
@@ -120,7 +120,7 @@ internal static class GruLayer
         int rows = layout.Rows, batch = layout.Batch, h = b.Hidden, inputSize = b.InputSize, g3 = 3 * h, h2 = 2 * h;
         var d = new GradBuffers(rows, batch, h);
         dhn?.Data.CopyTo(d.DStateH, 0);
-        BackwardLoop(layout, reverse, w.WHh.Data, dy is null ? default : dy.Data, b, d);
+        BackwardLoop(layout, reverse, new PackedMatrix(w.WHh.Data, h, false, g3, h), dy is null ? default : dy.Data, b, d);
 
         // The input side sees (da_r, da_z) from dGh and da_n from dAn.
         var grads = new List<Tensor?>();

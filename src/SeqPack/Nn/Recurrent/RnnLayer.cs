@@ -34,7 +34,7 @@ internal static class RnnLayer
         var buf = new Buffers(rows, batch, inputSize, hidden, relu);
         LayerMath.InputProjection(rows, hidden, inputSize, x.Data, w.WIh.Data, LayerMath.BiasSum(w.BIh, w.BHh), buf.Y);
         if (h0 is not null) h0.Data.CopyTo(buf.StateH, 0);
-        ForwardLoop(layout, reverse, w.WHh.Data, buf);
+        ForwardLoop(layout, reverse, new PackedMatrix(w.WHh.Data, hidden, true, hidden, hidden), buf);
 
         var y = new Tensor(buf.Y, [rows, hidden]);
         var hn = new Tensor(buf.StateH, [batch, hidden]);
@@ -47,7 +47,7 @@ internal static class RnnLayer
     }
 
     /// <summary>The forward time loop over preallocated buffers (allocation-free).</summary>
-    internal static void ForwardLoop(StepLayout layout, bool reverse, float[] wHh, Buffers b)
+    internal static void ForwardLoop(StepLayout layout, bool reverse, PackedMatrix wHhT, Buffers b)
     {
         int h = b.Hidden;
         long counted = 0;
@@ -57,7 +57,7 @@ internal static class RnnLayer
             var hPrev = b.HPrev.AsSpan(r0 * h, n * h);
             var y = b.Y.AsSpan(r0 * h, n * h);
             b.StateH.AsSpan(0, n * h).CopyTo(hPrev);
-            Gemm.Sgemm(false, true, n, h, h, 1f, hPrev, h, wHh, h, 1f, y, h);
+            Gemm.Sgemm(false, n, 1f, hPrev, h, wHhT, 1f, y, h);
             RnnCellKernels.Forward(b.Relu, y, y);
             y.CopyTo(b.StateH);
             counted += n;
@@ -66,7 +66,7 @@ internal static class RnnLayer
     }
 
     /// <summary>The backward time loop (allocation-free): dPre (N, H) out, dState (B, H) in as dh_n, out as dh0.</summary>
-    internal static void BackwardLoop(StepLayout layout, bool reverse, float[] wHh, ReadOnlySpan<float> dy, Buffers b,
+    internal static void BackwardLoop(StepLayout layout, bool reverse, PackedMatrix wHh, ReadOnlySpan<float> dy, Buffers b,
         float[] dPre, float[] dState, float[] dhScratch)
     {
         int h = b.Hidden;
@@ -80,7 +80,7 @@ internal static class RnnLayer
             else TensorPrimitives.Add(dy.Slice(r0 * h, n * h), ds, dh);
             var dp = dPre.AsSpan(r0 * h, n * h);
             RnnCellKernels.Backward(b.Relu, b.Y.AsSpan(r0 * h, n * h), dh, dp);
-            Gemm.Sgemm(false, false, n, h, h, 1f, dp, h, wHh, h, 0f, ds, h);
+            Gemm.Sgemm(false, n, 1f, dp, h, wHh, 0f, ds, h);
             counted += n;
         }
         LayerMath.CountRows(counted);
@@ -93,7 +93,7 @@ internal static class RnnLayer
         var dPre = new float[rows * h];      // (N, H)
         var dState = new float[batch * h];   // (B, H)
         dhn?.Data.CopyTo(dState, 0);
-        BackwardLoop(layout, reverse, w.WHh.Data, dy is null ? default : dy.Data, b, dPre, dState, new float[batch * h]);
+        BackwardLoop(layout, reverse, new PackedMatrix(w.WHh.Data, h, false, h, h), dy is null ? default : dy.Data, b, dPre, dState, new float[batch * h]);
 
         var grads = new List<Tensor?>();
         if (x.RequiresGrad)
