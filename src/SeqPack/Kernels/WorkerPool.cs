@@ -16,8 +16,9 @@ internal interface IParallelJob
 
 /// <summary>
 /// The persistent worker pool of the compute kernels, sized by <see cref="Compute.Threads"/> (the calling thread
-/// plus Threads-1 workers). A call publishes the job, wakes the workers and takes tasks itself; workers take
-/// tasks from a shared counter. Between calls a worker spins for <see cref="SpinMicroseconds"/> watching for the
+/// plus Threads-1 workers). A call publishes the job, offers it to the workers and takes tasks itself; workers
+/// that join take tasks from a shared counter. When the caller runs out of tasks it withdraws the offer from
+/// workers that have not joined yet, so a worker the OS has not scheduled never delays the call. Between calls a worker spins for <see cref="SpinMicroseconds"/> watching for the
 /// next job (the hand-off then costs well under a microsecond) and afterwards blocks on its own semaphore, so an
 /// idle process burns no CPU. Nothing is allocated per call.
 /// </summary>
@@ -41,7 +42,6 @@ internal static unsafe class WorkerPool
     private static void* jobState;
     private static int jobTasks;
     private static int nextTask;
-    private static int pendingHelpers;      // helpers that have not yet checked out of the current job
     private static int generation;
     private static int busy;
 
@@ -70,16 +70,17 @@ internal static unsafe class WorkerPool
             jobState = Unsafe.AsPointer(ref job);
             jobTasks = tasks;
             nextTask = 0;
-            pendingHelpers = helpers;
             int ticket = ++generation;
             var pool = workers;
-            for (int w = 0; w < helpers; w++) pool[w].Hand(ticket);
+            for (int w = 0; w < helpers; w++) pool[w].Offer(ticket);
 
             for (int i = Interlocked.Increment(ref nextTask) - 1; i < tasks; i = Interlocked.Increment(ref nextTask) - 1)
                 job.Execute(i);
 
-            var spin = new SpinWait();
-            while (Volatile.Read(ref pendingHelpers) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            // Withdraw the offer from helpers that have not joined (on a busy machine a helper may not have
+            // been scheduled yet: the caller has already run its tasks and must not wait for it); wait only
+            // for helpers that joined, which are running a task or about to check out.
+            for (int w = 0; w < helpers; w++) pool[w].WithdrawOrAwait();
         }
         finally
         {
@@ -105,7 +106,7 @@ internal static unsafe class WorkerPool
         }
     }
 
-    /// <summary>Runs this thread's share of the current job, then checks out.</summary>
+    /// <summary>Runs this thread's share of the current job.</summary>
     private static void Participate()
     {
         var fn = jobFunction;
@@ -113,12 +114,13 @@ internal static unsafe class WorkerPool
         int tasks = jobTasks;
         for (int i = Interlocked.Increment(ref nextTask) - 1; i < tasks; i = Interlocked.Increment(ref nextTask) - 1)
             fn(state, i);
-        Interlocked.Decrement(ref pendingHelpers);
     }
 
     private sealed class Worker
     {
         private const int Spinning = 0, Sleeping = 1;
+        private const int Idle = 0, Offered = 1, Joined = 2;    // claim on the current job
+        private int claim = Idle;
         private readonly SemaphoreSlim signal = new(0);
         private int state = Spinning;
         private int ticket;
@@ -130,12 +132,21 @@ internal static unsafe class WorkerPool
             thread.Start();
         }
 
-        /// <summary>Gives the worker the current job (its ticket) and releases it if it sleeps.</summary>
-        public void Hand(int jobTicket)
+        /// <summary>Offers the worker the current job (its ticket) and releases it if it sleeps.</summary>
+        public void Offer(int jobTicket)
         {
+            Interlocked.Exchange(ref claim, Offered);
             Interlocked.Exchange(ref ticket, jobTicket);   // full fence: the state read below is not hoisted above it
             if (Volatile.Read(ref state) == Sleeping && Interlocked.CompareExchange(ref state, Spinning, Sleeping) == Sleeping)
                 signal.Release();
+        }
+
+        /// <summary>Called by the caller after its own tasks: cancels an offer not yet taken, else waits for check-out.</summary>
+        public void WithdrawOrAwait()
+        {
+            if (Interlocked.CompareExchange(ref claim, Idle, Offered) == Offered) return;
+            var spin = new SpinWait();
+            while (Volatile.Read(ref claim) != Idle) spin.SpinOnce(sleep1Threshold: -1);
         }
 
         private void Loop()
@@ -145,7 +156,13 @@ internal static unsafe class WorkerPool
             {
                 WaitForTicket();
                 seen = Volatile.Read(ref ticket);
-                Participate();
+                // The claim, not the ticket, says whether there is a job to join: the caller may have withdrawn
+                // the offer already, or offered a newer job after this ticket.
+                if (Interlocked.CompareExchange(ref claim, Joined, Offered) == Offered)
+                {
+                    Participate();
+                    Volatile.Write(ref claim, Idle);
+                }
             }
         }
 
