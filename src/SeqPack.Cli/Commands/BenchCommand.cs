@@ -72,6 +72,11 @@ public sealed class BenchCommand : Command<BenchSettings>
             using var process = Process.GetCurrentProcess();
             process.Refresh();
             BenchReport.Write(stderr, new BenchReportData(measurements, peer, peak1, peakN, process.PeakWorkingSet64));
+            if (settings.Phases)
+                foreach (var w in settings.SelectedWorkloads)
+                foreach (var layout in settings.SelectedLayouts)
+                    BenchPhases.Write(stderr, w, layout,
+                        BenchPhases.Measure(w, layout == "packed", settings.Warmup, settings.Iters), peakN);
             if (settings.Chart is not null)
             {
                 BenchChart.Write(settings.Chart, measurements.Select(m => m.Record).ToList(), peer);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SeqPack.Nn;
 
 namespace SeqPack.Cli.Commands;
@@ -46,6 +47,33 @@ internal sealed class BenchModel : IBenchModel
             Forward(x, packed).Sum().Item();
         }
     }
+
+    /// <summary>
+    /// One packed or padded training step timed in three parts: packing (zero for padded), forward through the
+    /// loss, and backward; plus the managed bytes allocated by forward and by backward (all threads).
+    /// </summary>
+    public (double PackMs, double ForwardMs, double BackwardMs, long ForwardBytes, long BackwardBytes) TrainPhases(bool packed)
+    {
+        var x = input.Detach();
+        x.RequiresGrad = true;
+        LastInput = x;
+        long a0 = GC.GetTotalAllocatedBytes(precise: true);
+        long t0 = Stopwatch.GetTimestamp();
+        PackedSequence? p = packed ? Packing.PackPaddedSequence(x, lengths, batchFirst: true, enforceSorted: false) : null;
+        long t1 = Stopwatch.GetTimestamp();
+        Tensor output = p is not null
+            ? lstm is not null ? lstm.Forward(p).Output.Data : gru!.Forward(p).Output.Data
+            : lstm is not null ? lstm.Forward(x).Output : gru!.Forward(x).Output;
+        var loss = output.Sum();
+        long t2 = Stopwatch.GetTimestamp();
+        long a1 = GC.GetTotalAllocatedBytes(precise: true);
+        loss.Backward();
+        long t3 = Stopwatch.GetTimestamp();
+        long a2 = GC.GetTotalAllocatedBytes(precise: true);
+        return (Ms(t0, t1), Ms(t1, t2), Ms(t2, t3), a1 - a0, a2 - a1);
+    }
+
+    private static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
 
     private Tensor Forward(Tensor x, bool packed)
     {

@@ -48,6 +48,10 @@ public sealed class BenchSettings : CommonSettings
     [Description("Write a PNG chart of tokens/s by workload and layout (both implementations with --compare).")]
     public string? Chart { get; init; }
 
+    [CommandOption("--phases")]
+    [Description("After the cases, break each selected workload's train step down by phase (packing, input GEMM, time loops, weight GEMMs).")]
+    public bool Phases { get; init; }
+
     [CommandOption("--no-peak")]
     [Description("Skip the FMA peak measurement (no fraction-of-peak column).")]
     public bool NoPeak { get; init; }

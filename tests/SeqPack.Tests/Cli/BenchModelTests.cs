@@ -50,3 +50,21 @@ public class BenchModelTests
         Assert.All(model.Parameters, p => Assert.Null(p.Grad));
     }
 }
+
+public class BenchPhasesTests
+{
+    [Fact]
+    public void Measure_SplitsTheStepIntoPartsThatAddUp()
+    {
+        var w = new BenchWorkload("tiny", BenchCell.Gru, 1, false, 5, 4, 6, MinLength: 2, MaxLength: 9);
+        var phases = BenchPhases.Measure(w, packed: true, warmup: 0, iters: 1);
+        double Ms(int i) => phases[i].Ms;
+        Assert.Equal(["pack", "forward (total)", "input GEMM (x·W_ihᵀ)", "time loop (rest)", "backward (total)", "dX GEMM",
+            "dW_ih GEMM", "dW_hh GEMM", "time loop (rest)", "step"], phases.Select(p => p.Name.Trim()));
+        Assert.Equal(Ms(0) + Ms(1) + Ms(4), Ms(9), 9);
+        Assert.Equal(Ms(1) - Ms(2), Ms(3), 9);
+        Assert.Equal(Ms(4) - Ms(5) - Ms(6) - Ms(7), Ms(8), 9);
+        // GEMM FLOP of forward and backward add up to the workload's training FLOP (18·H·(I+H)·N for a GRU).
+        Assert.Equal(w.Flops(w.Lengths().Sum(), train: true), phases[1].Flops + phases[4].Flops, 6);
+    }
+}
