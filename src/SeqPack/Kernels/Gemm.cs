@@ -41,6 +41,7 @@ internal static unsafe class Gemm
             if (k == 0 || alpha == 0f) { ScaleC(m, n, beta, pc, ldc); return; }
             GemmDriver.Run(b.Plan, transA, false, m, n, k, alpha, pa, lda, null, 0, b.Pointer, beta, pc, ldc);
         }
+        GC.KeepAlive(b);   // b's pinned store is freed once b is unreachable; the kernels above only hold its raw pointer
     }
 
     /// <summary>As the public overload, with an explicit kernel plan (tests run every plan on any machine).</summary>

@@ -78,6 +78,10 @@ internal static unsafe class LstmLoops
             }
         }
         LayerMath.CountRows(counted);
+        // The packed W_hh slices live in pinned arrays that are freed once unreachable; only raw pointers to them are
+        // used above, so keep the owners alive until the loop is done (without this the GC may free them mid-loop).
+        GC.KeepAlive(packedWhh);
+        GC.KeepAlive(projection);
     }
 
     /// <summary>The gradient buffers of backward. Shapes in comments.</summary>
