@@ -27,6 +27,9 @@ internal static class FmaPeak
     public static int VectorBits =>
         Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
 
+    /// <summary>FLOP of one iteration of <see cref="Loop"/>: twelve FMAs (two FLOP per lane) at <see cref="VectorBits"/>.</summary>
+    public static double FlopsPerIteration => Chains * 2.0 * (VectorBits / 32);
+
     /// <summary>
     /// Runs the loop on <paramref name="threads"/> dedicated threads at once for about
     /// <paramref name="seconds"/> each, <paramref name="repeats"/> times, and returns the best total rate
@@ -42,13 +45,12 @@ internal static class FmaPeak
             throw new ArgumentOutOfRangeException(nameof(repeats), repeats, "Give at least one repeat.");
 
         int bits = VectorBits;
-        double flopsPerIteration = Chains * 2.0 * (bits / 32);
         long iterations = Calibrate(seconds);
         double best = 0;
         for (int r = 0; r < repeats; r++)
         {
             double wall = RunOnThreads(threads, iterations);
-            best = Math.Max(best, threads * iterations * flopsPerIteration / wall / 1e9);
+            best = Math.Max(best, threads * iterations * FlopsPerIteration / wall / 1e9);
         }
         return new FmaPeakResult(threads, bits, best);
     }
@@ -95,7 +97,8 @@ internal static class FmaPeak
 
     private static float sink;
 
-    private static void Loop(long iterations)
+    /// <summary>Runs <paramref name="iterations"/> iterations of the register-only FMA loop on the calling thread.</summary>
+    public static void Loop(long iterations)
     {
         float r = VectorBits switch
         {
