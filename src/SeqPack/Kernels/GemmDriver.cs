@@ -25,7 +25,7 @@ internal static unsafe class GemmDriver
     /// <summary>Below this many multiply-adds a product runs on the calling thread only.</summary>
     private const long ParallelThreshold = 1L << 17;
 
-    /// <summary>Parallel tasks per thread: a few, so that a thread slowed by a busy core does not hold the rest up.</summary>
+    /// <summary>Parallel tasks per thread of a small product: a few, so that a thread slowed by a busy core does not hold the rest up.</summary>
     private const int TasksPerThread = 4;
 
     public static void Run(GemmPlan plan, bool transA, bool transB, int m, int n, int k, float alpha,
@@ -44,12 +44,32 @@ internal static unsafe class GemmDriver
             job.Block(0, m, 0, n);
             return;
         }
-        // Split the wider dimension (in panels / row groups) into contiguous task ranges.
-        job.SplitColumns = panels >= rowGroups || panels >= 2 * threads;
+        job.SplitColumns = SplitColumns(m, n, packedB != null, plan, threads);
         int units = job.SplitColumns ? panels : rowGroups;
-        job.Tasks = Math.Min(units, threads * TasksPerThread);
+        // Small products (a recurrent step) take a few tasks per thread so that a thread slowed by a busy core
+        // does not hold the rest up; large ones take one contiguous block per thread, because every task packs
+        // its own copy of the operand it shares with the others.
+        int perThread = (long)m * n * k < LargeProduct ? TasksPerThread : 1;
+        job.Tasks = Math.Min(units, threads * perThread);
         job.Units = units;
         WorkerPool.Run(job, job.Tasks);
+    }
+
+    /// <summary>At or above this many multiply-adds a product is split into one block per thread.</summary>
+    private const long LargeProduct = 1L << 24;
+
+    /// <summary>
+    /// Whether threads take column blocks of C (each then packs all of op(A)) rather than row blocks (each then
+    /// packs all of op(B), unless B is pre-packed). Picks the split whose redundant packing is smaller, as long
+    /// as the split dimension has at least one unit per thread.
+    /// </summary>
+    internal static bool SplitColumns(int m, int n, bool bPrepacked, GemmPlan plan, int threads)
+    {
+        int panels = (n + plan.NR - 1) / plan.NR, rowGroups = (m + plan.MR - 1) / plan.MR;
+        if (rowGroups < threads) return true;
+        if (panels < threads) return false;
+        if (bPrepacked) return m <= plan.MC;   // B costs nothing to share; split rows unless A is one small block
+        return n >= m;                          // redundant packing ∝ the other operand: K·M vs K·N
     }
 
     private struct Job : IParallelJob

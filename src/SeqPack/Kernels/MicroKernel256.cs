@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SeqPack.Kernels;
 
@@ -32,6 +33,14 @@ internal static unsafe class MicroKernel256
         where TRows : struct, IRowCount
     {
         int rows = TRows.Count;
+        // Ask for the C block now so that its lines arrive while the k loop runs (BLIS's kernels do the same):
+        // the store at the end then hits L1 instead of waiting on L2/L3 for each row.
+        if (Sse.IsSupported)
+            for (int i = 0; i < rows; i++)
+            {
+                Sse.Prefetch0(c + i * ldc);
+                Sse.Prefetch0(c + i * ldc + 15);
+            }
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)

@@ -118,6 +118,51 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    // Large enough to take one block per thread; tall (rows split, like dX = dGates·W_ih), wide (columns split)
+    // and transposed-A (like dW = dGatesᵀ·X, rows split).
+    [InlineData(false, false, 1031, 67, 301)]
+    [InlineData(false, true, 61, 1543, 211)]
+    [InlineData(true, false, 523, 37, 1029)]
+    public void Sgemm_LargeProducts_MatchReferenceAndDoNotDependOnThreadCount(bool transA, bool transB, int m, int n, int k)
+    {
+        Assert.True((long)m * n * k >= 1L << 24, "the case must be a large product");
+        var a = GemmTestData.Matrix(transA ? k : m, transA ? m : k, transA ? m : k, 7);
+        var b = GemmTestData.Matrix(transB ? n : k, transB ? k : n, transB ? k : n, 8);
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        var expected = new float[m * n];
+        GemmReference.Sgemm(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, expected, n);
+        int saved = Compute.Threads;
+        try
+        {
+            float[]? first = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Compute.Threads = threads;
+                var c = new float[m * n];
+                Gemm.Sgemm(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
+                for (int i = 0; i < c.Length; i++)
+                    Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-3f * (1 + Math.Abs(expected[i])), $"element {i}: {c[i]} vs {expected[i]}");
+                if (first == null) first = c;
+                else Assert.True(first.AsSpan().SequenceEqual(c), $"Threads = {threads} changed the bits of the result");
+            }
+        }
+        finally
+        {
+            Compute.Threads = saved;
+        }
+    }
+
+    [Theory]
+    [InlineData(8649, 256, false, false)]   // dX = dGates·W_ih: tall and narrow, split rows (each thread packs B, 0.5M floats)
+    [InlineData(2048, 256, false, false)]   // dW_ih = dGatesᵀ·X
+    [InlineData(256, 2048, false, true)]    // wide: split columns
+    [InlineData(64, 2048, true, true)]      // a recurrent step against a pre-packed weight: split columns
+    [InlineData(4, 2048, false, true)]      // fewer row groups than threads: columns
+    [InlineData(8649, 2048, true, false)]   // pre-packed B and many rows: rows (nothing is packed twice)
+    public void SplitColumns_SplitsTheDimensionWhoseSplitPacksLess(int m, int n, bool prepacked, bool columns)
+        => Assert.Equal(columns, GemmDriver.SplitColumns(m, n, prepacked, GemmPlan.V256, 2));
+
     [Fact]
     public void Sgemm_OperandTooShort_ThrowsNamingIt()
     {
