@@ -57,6 +57,7 @@ internal static unsafe class GemmDriver
 
     /// <summary>At or above this many multiply-adds a product is split into one block per thread.</summary>
     private const long LargeProduct = 1L << 24;
+    internal static bool NoDirect;
 
     /// <summary>
     /// Whether threads take column blocks of C (each then packs all of op(A)) rather than row blocks (each then
@@ -91,11 +92,20 @@ internal static unsafe class GemmDriver
             else Block(lo * MR, Math.Min(M, hi * MR), 0, N);
         }
 
+        /// <summary>
+        /// Whether the kernels read A in place instead of packing it: a short, untransposed A on the Vector256
+        /// family (BLIS's "sup" idea). A recurrent step's A is a few rows of h or dGates that every panel of
+        /// the large pre-packed weight meets once; packing them costs as much as the product's own loads, and
+        /// rows that are already contiguous in k gain nothing from it.
+        /// </summary>
+        private readonly bool DirectA => !NoDirect && Isa == GemmIsa.Vector256 && !TransA && M <= MC;
+
         /// <summary>Computes rows i0..i1 and columns j0..j1 of C (j0 a multiple of NR).</summary>
         public readonly void Block(int i0, int i1, int j0, int j1)
         {
             var buffers = PackBuffers.ForThisThread(MC * KC, KC * NC);
             int nPadded = (N + NR - 1) / NR * NR;
+            bool direct = DirectA;
             for (int jc = j0; jc < j1; jc += NC)
             {
                 int nc = Math.Min(NC, j1 - jc);
@@ -114,24 +124,32 @@ internal static unsafe class GemmDriver
                     for (int ic = i0; ic < i1; ic += MC)
                     {
                         int mc = Math.Min(MC, i1 - ic);
-                        GemmPacking.PackA(TransA, A, Lda, ic, pc, mc, kc, MR, buffers.A);
-                        Macro(mc, nc, kc, buffers.A, bp, C + ic * Ldc + jc, beta);
+                        if (direct)
+                            Macro(mc, nc, kc, A + ic * Lda + pc, Lda, bp, C + ic * Ldc + jc, beta);
+                        else
+                        {
+                            GemmPacking.PackA(TransA, A, Lda, ic, pc, mc, kc, MR, buffers.A);
+                            Macro(mc, nc, kc, buffers.A, 0, bp, C + ic * Ldc + jc, beta);
+                        }
                     }
                 }
             }
         }
 
         /// <summary>
-        /// The macro-kernel: one packed A block times one packed B block into C. Each B micro-panel meets all
-        /// full MR-row groups while it is in L1. Leftover rows (mc mod MR) of 1..3 on the Vector256 family go
-        /// to the wide edge kernel, which covers 4 panels at once so that it still has 8 independent FMA
-        /// chains; the panels are taken in groups of 4 so that they are still in L1 when it runs.
+        /// The macro-kernel: one A block (packed, or in place with row stride <paramref name="lda"/> when it is
+        /// not 0) times one packed B block into C. Each B micro-panel meets all full MR-row groups while it is in
+        /// L1. Leftover rows (mc mod MR) of 1..3 on the Vector256 family go to the wide edge kernel, which covers
+        /// 4 panels at once so that it still has 8 independent FMA chains; the panels are taken in groups of 4 so
+        /// that they are still in L1 when it runs.
         /// </summary>
-        private readonly void Macro(int mc, int nc, int kc, float* ap, float* bp, float* c, float beta)
+        private readonly void Macro(int mc, int nc, int kc, float* ap, nint lda, float* bp, float* c, float beta)
         {
             int edgeRows = mc % MR, full = mc - edgeRows;
             bool wide = Isa == GemmIsa.Vector256 && edgeRows > 0 && edgeRows <= MicroKernel256Wide.MaxRows;
             int span = wide ? MicroKernel256Wide.Panels * NR : NR;
+            nint rowGroup = lda != 0 ? MR * lda : (nint)MR * kc;   // floats from one MR-row group of A to the next
+            float* edgeA = ap + full / MR * rowGroup;
             for (int jb = 0; jb < nc; jb += span)
             {
                 int blockEnd = Math.Min(nc, jb + span);
@@ -139,28 +157,34 @@ internal static unsafe class GemmDriver
                 for (int jr = jb; jr < blockEnd; jr += NR)
                 {
                     for (int ir = 0; ir < full; ir += MR)
-                        Tile(MR, Math.Min(NR, nc - jr), kc, ap + (nint)ir * kc, bp + (nint)jr * kc, c + ir * Ldc + jr, beta);
+                        Tile(MR, Math.Min(NR, nc - jr), kc, ap + ir / MR * rowGroup, lda, bp + (nint)jr * kc, c + ir * Ldc + jr, beta);
                     if (edgeRows > 0 && !wideBlock)
-                        Tile(edgeRows, Math.Min(NR, nc - jr), kc, ap + (nint)full * kc, bp + (nint)jr * kc, c + full * Ldc + jr, beta);
+                        Tile(edgeRows, Math.Min(NR, nc - jr), kc, edgeA, lda, bp + (nint)jr * kc, c + full * Ldc + jr, beta);
                 }
                 if (wideBlock)
-                    MicroKernel256Wide.Run(edgeRows, kc, ap + (nint)full * kc, bp + (nint)jb * kc, (nint)NR * kc,
-                        c + full * Ldc + jb, Ldc, Alpha, beta);
+                {
+                    if (lda != 0)
+                        MicroKernel256Wide.RunDirect(edgeRows, kc, edgeA, lda, bp + (nint)jb * kc, (nint)NR * kc,
+                            c + full * Ldc + jb, Ldc, Alpha, beta);
+                    else
+                        MicroKernel256Wide.Run(edgeRows, kc, edgeA, bp + (nint)jb * kc, (nint)NR * kc,
+                            c + full * Ldc + jb, Ldc, Alpha, beta);
+                }
             }
         }
 
         /// <summary>One rows × NR register block of C (cols &lt; NR only at the right edge of C).</summary>
-        private readonly void Tile(int rows, int cols, int kc, float* apanel, float* bpanel, float* cij, float beta)
+        private readonly void Tile(int rows, int cols, int kc, float* apanel, nint lda, float* bpanel, float* cij, float beta)
         {
             if (cols == NR)
             {
-                Kernel(rows, kc, apanel, bpanel, cij, Ldc, Alpha, beta);
+                Kernel(rows, kc, apanel, lda, bpanel, cij, Ldc, Alpha, beta);
                 return;
             }
             // Right edge: compute the full-width block into a tile, then merge the valid columns with the same
             // arithmetic as the kernels' store (alpha·acc + beta·c, in that order).
             float* tile = stackalloc float[MicroKernel512.MR * MicroKernel512.NR];
-            Kernel(rows, kc, apanel, bpanel, tile, NR, 1f, 0f);
+            Kernel(rows, kc, apanel, lda, bpanel, tile, NR, 1f, 0f);
             for (int i = 0; i < rows; i++)
             {
                 float* ci = cij + i * Ldc;
@@ -171,8 +195,13 @@ internal static unsafe class GemmDriver
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private readonly void Kernel(int rows, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        private readonly void Kernel(int rows, int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta)
         {
+            if (lda != 0)
+            {
+                MicroKernel256.RunDirect(rows, kc, a, lda, b, c, ldc, alpha, beta);
+                return;
+            }
             switch (Isa)
             {
                 case GemmIsa.Vector512: MicroKernel512.Run(rows, kc, a, b, c, ldc, alpha, beta); break;

@@ -14,25 +14,36 @@ internal static unsafe class MicroKernel256
 {
     public const int MR = 6, NR = 16;
 
-    /// <summary>Runs the kernel for <paramref name="rows"/> (1..6) rows of a full 16-column block.</summary>
+    /// <summary>Runs the kernel for <paramref name="rows"/> (1..6) rows of a full 16-column block, A packed.</summary>
     public static void Run(int rows, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+        => Run<PackedA>(rows, kc, a, MR, b, c, ldc, alpha, beta);
+
+    /// <summary>As <see cref="Run(int, int, float*, float*, float*, nint, float, float)"/>, A read in place: row i at <c>a + i·lda</c>.</summary>
+    public static void RunDirect(int rows, int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta)
+        => Run<DirectA>(rows, kc, a, lda, b, c, ldc, alpha, beta);
+
+    private static void Run<TA>(int rows, int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta)
+        where TA : struct, IAOperand
     {
         switch (rows)
         {
-            case 6: Kernel<Rows6>(kc, a, b, c, ldc, alpha, beta); break;
-            case 5: Kernel<Rows5>(kc, a, b, c, ldc, alpha, beta); break;
-            case 4: Kernel<Rows4>(kc, a, b, c, ldc, alpha, beta); break;
-            case 3: Kernel<Rows3>(kc, a, b, c, ldc, alpha, beta); break;
-            case 2: Kernel<Rows2>(kc, a, b, c, ldc, alpha, beta); break;
-            default: Kernel<Rows1>(kc, a, b, c, ldc, alpha, beta); break;
+            case 6: Kernel<Rows6, TA>(kc, a, lda, b, c, ldc, alpha, beta); break;
+            case 5: Kernel<Rows5, TA>(kc, a, lda, b, c, ldc, alpha, beta); break;
+            case 4: Kernel<Rows4, TA>(kc, a, lda, b, c, ldc, alpha, beta); break;
+            case 3: Kernel<Rows3, TA>(kc, a, lda, b, c, ldc, alpha, beta); break;
+            case 2: Kernel<Rows2, TA>(kc, a, lda, b, c, ldc, alpha, beta); break;
+            default: Kernel<Rows1, TA>(kc, a, lda, b, c, ldc, alpha, beta); break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TRows>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Kernel<TRows, TA>(int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta)
         where TRows : struct, IRowCount
+        where TA : struct, IAOperand
     {
         int rows = TRows.Count;
+        // A(i, p) is a[i·rs + p·ks]: packed micro-panel (rs = 1, ks = MR, both constants) or row-major (rs = lda, ks = 1).
+        nint rs = TA.Direct ? lda : 1, ks = TA.Direct ? 1 : MR;
         // Ask for the C block now so that its lines arrive while the k loop runs (BLIS's kernels do the same):
         // the store at the end then hits L1 instead of waiting on L2/L3 for each row.
         if (Sse.IsSupported)
@@ -52,35 +63,35 @@ internal static unsafe class MicroKernel256
             c01 = Vector256.FusedMultiplyAdd(av, b1, c01);
             if (rows > 1)
             {
-                av = Vector256.Create(a[1]);
+                av = Vector256.Create(a[1 * rs]);
                 c10 = Vector256.FusedMultiplyAdd(av, b0, c10);
                 c11 = Vector256.FusedMultiplyAdd(av, b1, c11);
             }
             if (rows > 2)
             {
-                av = Vector256.Create(a[2]);
+                av = Vector256.Create(a[2 * rs]);
                 c20 = Vector256.FusedMultiplyAdd(av, b0, c20);
                 c21 = Vector256.FusedMultiplyAdd(av, b1, c21);
             }
             if (rows > 3)
             {
-                av = Vector256.Create(a[3]);
+                av = Vector256.Create(a[3 * rs]);
                 c30 = Vector256.FusedMultiplyAdd(av, b0, c30);
                 c31 = Vector256.FusedMultiplyAdd(av, b1, c31);
             }
             if (rows > 4)
             {
-                av = Vector256.Create(a[4]);
+                av = Vector256.Create(a[4 * rs]);
                 c40 = Vector256.FusedMultiplyAdd(av, b0, c40);
                 c41 = Vector256.FusedMultiplyAdd(av, b1, c41);
             }
             if (rows > 5)
             {
-                av = Vector256.Create(a[5]);
+                av = Vector256.Create(a[5 * rs]);
                 c50 = Vector256.FusedMultiplyAdd(av, b0, c50);
                 c51 = Vector256.FusedMultiplyAdd(av, b1, c51);
             }
-            a += MR;
+            a += ks;
             b += NR;
         }
         Store(c, c00, c01, alpha, beta);

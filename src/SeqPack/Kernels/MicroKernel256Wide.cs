@@ -25,24 +25,34 @@ internal static unsafe class MicroKernel256Wide
     /// then lengthens that FMA chain past the loop's throughput).
     /// </summary>
     public static void Run(int rows, int kc, float* a, float* b, nint panelStride, float* c, nint ldc, float alpha, float beta)
+        => Run<PackedA>(rows, kc, a, MicroKernel256.MR, b, panelStride, c, ldc, alpha, beta);
+
+    /// <summary>As <see cref="Run(int, int, float*, float*, nint, float*, nint, float, float)"/>, A read in place: row i at <c>a + i·lda</c>.</summary>
+    public static void RunDirect(int rows, int kc, float* a, nint lda, float* b, nint panelStride, float* c, nint ldc, float alpha, float beta)
+        => Run<DirectA>(rows, kc, a, lda, b, panelStride, c, ldc, alpha, beta);
+
+    private static void Run<TA>(int rows, int kc, float* a, nint lda, float* b, nint panelStride, float* c, nint ldc, float alpha, float beta)
+        where TA : struct, IAOperand
     {
         if (rows == 1)
         {
-            Kernel<Rows1, Rows4>(kc, a, b, panelStride, c, ldc, alpha, beta);
+            Kernel<Rows1, Rows4, TA>(kc, a, lda, b, panelStride, c, ldc, alpha, beta);
             return;
         }
-        Kernel<Rows2, Rows2>(kc, a, b, panelStride, c, ldc, alpha, beta);
-        Kernel<Rows2, Rows2>(kc, a, b + 2 * panelStride, panelStride, c + 2 * MicroKernel256.NR, ldc, alpha, beta);
+        Kernel<Rows2, Rows2, TA>(kc, a, lda, b, panelStride, c, ldc, alpha, beta);
+        Kernel<Rows2, Rows2, TA>(kc, a, lda, b + 2 * panelStride, panelStride, c + 2 * MicroKernel256.NR, ldc, alpha, beta);
         if (rows == 3)
-            Kernel<Rows1, Rows4>(kc, a + 2, b, panelStride, c + 2 * ldc, ldc, alpha, beta);
+            Kernel<Rows1, Rows4, TA>(kc, a + 2 * (TA.Direct ? lda : 1), lda, b, panelStride, c + 2 * ldc, ldc, alpha, beta);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TRows, TPanels>(int kc, float* a, float* b, nint panelStride, float* c, nint ldc, float alpha, float beta)
+    private static void Kernel<TRows, TPanels, TA>(int kc, float* a, nint lda, float* b, nint panelStride, float* c, nint ldc, float alpha, float beta)
         where TRows : struct, IRowCount
         where TPanels : struct, IRowCount
+        where TA : struct, IAOperand
     {
         int rows = TRows.Count, panels = TPanels.Count;
+        nint rs = TA.Direct ? lda : 1, ks = TA.Direct ? 1 : MicroKernel256.MR;   // A(i, p) = a[i·rs + p·ks]
         Vector256<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c0_4 = default, c0_5 = default, c0_6 = default, c0_7 = default;
         Vector256<float> c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c1_4 = default, c1_5 = default, c1_6 = default, c1_7 = default;
         for (int p = 0; p < kc; p++)
@@ -72,7 +82,7 @@ internal static unsafe class MicroKernel256Wide
             if (panels > 3) c0_7 = Vector256.FusedMultiplyAdd(a0, b7, c0_7);
             if (rows > 1)
             {
-                var a1 = Vector256.Create(a[1]);
+                var a1 = Vector256.Create(a[rs]);
                 c1_0 = Vector256.FusedMultiplyAdd(a1, b0, c1_0);
                 c1_1 = Vector256.FusedMultiplyAdd(a1, b1, c1_1);
                 if (panels > 1) c1_2 = Vector256.FusedMultiplyAdd(a1, b2, c1_2);
@@ -82,7 +92,7 @@ internal static unsafe class MicroKernel256Wide
                 if (panels > 3) c1_6 = Vector256.FusedMultiplyAdd(a1, b6, c1_6);
                 if (panels > 3) c1_7 = Vector256.FusedMultiplyAdd(a1, b7, c1_7);
             }
-            a += MicroKernel256.MR;
+            a += ks;
             b += MicroKernel256.NR;
         }
         Store(c + 0 * ldc + 0, c0_0, c0_1, alpha, beta);

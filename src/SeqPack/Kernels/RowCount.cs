@@ -22,3 +22,16 @@ internal struct Rows9 : IRowCount { public static int Count => 9; }
 internal struct Rows10 : IRowCount { public static int Count => 10; }
 internal struct Rows11 : IRowCount { public static int Count => 11; }
 internal struct Rows12 : IRowCount { public static int Count => 12; }
+
+/// <summary>
+/// How a micro-kernel reads its A operand, fixed at compile time like <see cref="IRowCount"/>: from a packed
+/// micro-panel (<c>a[p·MR + i]</c>), or directly from a row-major matrix (<c>a[i·lda + p]</c>), which spares
+/// packing A when it is small (a recurrent step: a few rows of h or dGates meet a large pre-packed weight).
+/// </summary>
+internal interface IAOperand
+{
+    static abstract bool Direct { get; }
+}
+
+internal struct PackedA : IAOperand { public static bool Direct => false; }
+internal struct DirectA : IAOperand { public static bool Direct => true; }

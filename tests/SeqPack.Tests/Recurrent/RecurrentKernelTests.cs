@@ -64,7 +64,7 @@ public class RecurrentKernelTests
             var proj = projSize == 0 ? null : new SeqPack.Kernels.PackedMatrix(w.WHr!.Data, hidden, true, hidden, hOut);
             var projBack = projSize == 0 ? null : new SeqPack.Kernels.PackedMatrix(w.WHr!.Data, hidden, false, hOut, hidden);
             var whh = new SeqPack.Kernels.PackedMatrix(b.WHh, hOut, false, 4 * hidden, hOut);
-            var d = new LstmLoops.GradBuffers(layout.Rows, layout.Batch, hidden, hOut, projSize > 0);
+            var d = new LstmLoops.GradBuffers(b.Gates, layout.Rows, layout.Batch, hidden, hOut, projSize > 0);
             var dy = new float[layout.Rows * hOut];
             return Allocated(() =>
             {

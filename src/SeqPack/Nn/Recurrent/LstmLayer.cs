@@ -22,6 +22,8 @@ internal static class LstmLayer
     /// <summary>Everything forward keeps for backward, plus the running state. Shapes in comments, N = rows, B = batch.</summary>
     internal sealed class Buffers
     {
+        // Gates, CPrev, TanhC, HPrev and R are rented from the ScratchPool (possibly longer than N rows) and
+        // given back by Release once backward has used them; Y, StateH and StateC become the output tensors.
         public readonly int Hidden, HOut, InputSize;
         public readonly GateSlices Slices;
         public readonly float[] WIh;     // (4H, I) W_ih in kernel gate order
@@ -43,14 +45,29 @@ internal static class LstmLayer
             Slices = new GateSlices(4, Hidden);
             WIh = Slices.ToKernelRows(w.WIh.Data, InputSize);
             WHh = Slices.ToKernelRows(w.WHh.Data, HOut);
-            Gates = new float[rows * 4 * Hidden];
-            CPrev = new float[rows * Hidden];
-            TanhC = new float[rows * Hidden];
-            HPrev = new float[rows * HOut];
-            R = w.WHr is not null ? new float[rows * Hidden] : [];
-            Y = new float[rows * HOut];
+            Gates = ScratchPool.Rent(rows * 4 * Hidden);
+            CPrev = ScratchPool.Rent(rows * Hidden);
+            TanhC = ScratchPool.Rent(rows * Hidden);
+            HPrev = ScratchPool.Rent(rows * HOut);
+            R = w.WHr is not null ? ScratchPool.Rent(rows * Hidden) : [];
+            Y = GC.AllocateUninitializedArray<float>(rows * HOut);   // every row is written by its step
             StateH = new float[batch * HOut];
             StateC = new float[batch * Hidden];
+        }
+
+        /// <summary>True once <see cref="Release"/> has run: the saved arrays belong to the pool again.</summary>
+        public bool Released { get; private set; }
+
+        /// <summary>Gives the saved arrays back to the pool (after backward, or at once when nothing was recorded).</summary>
+        public void Release()
+        {
+            if (Released) return;
+            Released = true;
+            ScratchPool.Return(Gates);
+            ScratchPool.Return(CPrev);
+            ScratchPool.Return(TanhC);
+            ScratchPool.Return(HPrev);
+            ScratchPool.Return(R);
         }
     }
 
@@ -81,14 +98,20 @@ internal static class LstmLayer
         if (c0 is not null) inputs.Add(c0);
         Autograd.Record([y, hn, cn], reverse ? "LstmLayerReverse" : "LstmLayer", inputs.ToArray(),
             grads => Backward(grads[0], grads[1], grads[2], x, layout, reverse, w, h0, c0, buf));
+        if (y.Node is null) buf.Release();   // nothing recorded (no gradient needed): backward will never read them
         return (y, hn, cn);
     }
 
     private static Tensor?[] Backward(Tensor? dy, Tensor? dhn, Tensor? dcn, Tensor x, StepLayout layout, bool reverse,
         LayerWeights w, Tensor? h0, Tensor? c0, Buffers b)
     {
+        if (b.Released)
+            throw new InvalidOperationException(
+                "Backward through an LSTM layer a second time: the values it saved in forward were freed by the first backward (as in PyTorch without retain_graph). Run the forward pass again before calling Backward again.");
         int rows = layout.Rows, batch = layout.Batch, h = b.Hidden, hOut = b.HOut, inputSize = b.InputSize, g4 = 4 * h;
-        var d = new LstmLoops.GradBuffers(rows, batch, h, hOut, w.WHr is not null);
+        // The gate gradients overwrite the saved activations row by row (each row's activations are read only
+        // to compute that row's gradients), so backward needs no (N, 4H) buffer of its own.
+        var d = new LstmLoops.GradBuffers(b.Gates, rows, batch, h, hOut, w.WHr is not null);
         dhn?.Data.CopyTo(d.DStateH, 0);
         dcn?.Data.CopyTo(d.DStateC, 0);
         LstmLoops.Backward(layout, reverse, dy is null ? null : dy.Data, b, d, new PackedMatrix(b.WHh, hOut, false, g4, hOut),
@@ -97,7 +120,7 @@ internal static class LstmLayer
         var grads = new List<Tensor?>();
         if (x.RequiresGrad)
         {
-            var dx = new float[rows * inputSize];   // (N, I) = dGates · W_ih (both in kernel gate order)
+            var dx = GC.AllocateUninitializedArray<float>(rows * inputSize);   // (N, I) = dGates · W_ih (both in kernel gate order), beta = 0
             Gemm.Sgemm(false, false, rows, inputSize, g4, 1f, d.DGates, g4, b.WIh, inputSize, 0f, dx, inputSize);
             grads.Add(new Tensor(dx, [rows, inputSize]));
         }
@@ -111,6 +134,8 @@ internal static class LstmLayer
         if (w.WHr is not null) grads.Add(LayerMath.WeightGrad(w.WHr, hOut, h, rows, d.DHTotal, b.R));
         if (h0 is not null) grads.Add(new Tensor(d.DStateH, [batch, hOut]));
         if (c0 is not null) grads.Add(new Tensor(d.DStateC, [batch, h]));
+        b.Release();
+        ScratchPool.Return(d.DHTotal);
         return grads.ToArray();
     }
 

@@ -87,16 +87,16 @@ internal static unsafe class LstmLoops
     /// <summary>The gradient buffers of backward. Shapes in comments.</summary>
     internal sealed class GradBuffers
     {
-        public readonly float[] DGates;   // (N, 4H) kernel gate order
+        public readonly float[] DGates;   // (N, 4H) kernel gate order; the saved activations' array, overwritten in place
         public readonly float[] DHTotal;  // (N, Hout) total gradient of each row's output; kept only with projection
         public readonly float[] DR;       // (B, H) gradient before projection (projection only)
         public readonly float[] DStateH;  // (B, Hout) gradient of the running hidden state; dh0 at the end
         public readonly float[] DStateC;  // (B, H) gradient of the running cell state; dc0 at the end
 
-        public GradBuffers(int rows, int batch, int hidden, int hOut, bool projection)
+        public GradBuffers(float[] gates, int rows, int batch, int hidden, int hOut, bool projection)
         {
-            DGates = new float[rows * 4 * hidden];
-            DHTotal = projection ? new float[rows * hOut] : [];
+            DGates = gates;
+            DHTotal = projection ? ScratchPool.Rent(rows * hOut) : [];
             DR = projection ? new float[batch * hidden] : [];
             DStateH = new float[batch * hOut];
             DStateC = new float[batch * hidden];
