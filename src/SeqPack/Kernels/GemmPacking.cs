@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace SeqPack.Kernels;
 
 /// <summary>
@@ -12,11 +16,18 @@ internal static unsafe class GemmPacking
     /// Packs op(A)[i0..i0+mc, p0..p0+kc] into ⌈mc/MR⌉ micro-panels of MR·kc floats at <paramref name="dst"/>.
     /// op(A)[i, p] is <c>a[i·lda + p]</c>, or <c>a[p·lda + i]</c> when <paramref name="transA"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, nint lda, int i0, int p0, int mc, int kc, int mr, float* dst)
     {
         for (int ir = 0; ir < mc; ir += mr, dst += mr * kc)
         {
             int rows = Math.Min(mr, mc - ir);
+            if (rows == 6 && mr == 6 && Avx.IsSupported)
+            {
+                if (transA) PackA6Transposed(a + (nint)p0 * lda + i0 + ir, lda, kc, dst);
+                else PackA6(a + (nint)(i0 + ir) * lda + p0, lda, kc, dst);
+                continue;
+            }
             if (!transA)
             {
                 for (int r = 0; r < rows; r++)
@@ -36,6 +47,62 @@ internal static unsafe class GemmPacking
             if (rows < mr)
                 for (int p = 0; p < kc; p++)
                     for (int r = rows; r < mr; r++) dst[p * mr + r] = 0f;
+        }
+    }
+
+    /// <summary>
+    /// One full 6-row micro-panel of an untransposed A (rows <paramref name="lda"/> apart, contiguous in k):
+    /// 8 k steps at a time, the 6 row vectors are transposed in registers (unpack, then shuffle, as in the
+    /// classic 8×8 AVX transpose with two zero rows) and each k step's 6 floats are stored as 4 + 2.
+    /// </summary>
+    private static void PackA6(float* src, nint lda, int kc, float* dst)
+    {
+        float* r0 = src, r1 = src + lda, r2 = src + 2 * lda, r3 = src + 3 * lda, r4 = src + 4 * lda, r5 = src + 5 * lda;
+        var zero = Vector256<float>.Zero;
+        int p = 0;
+        for (; p <= kc - 8; p += 8, dst += 48)
+        {
+            var t0 = Avx.UnpackLow(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));   // a0 b0 a1 b1 | a4 b4 a5 b5
+            var t1 = Avx.UnpackHigh(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));  // a2 b2 a3 b3 | a6 b6 a7 b7
+            var t2 = Avx.UnpackLow(Avx.LoadVector256(r2 + p), Avx.LoadVector256(r3 + p));
+            var t3 = Avx.UnpackHigh(Avx.LoadVector256(r2 + p), Avx.LoadVector256(r3 + p));
+            var t4 = Avx.UnpackLow(Avx.LoadVector256(r4 + p), Avx.LoadVector256(r5 + p));
+            var t5 = Avx.UnpackHigh(Avx.LoadVector256(r4 + p), Avx.LoadVector256(r5 + p));
+            // k step j's rows 0-3 are in lane j/4 of s[j%4], rows 4-5 in the low half of that lane of e[j%4].
+            var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+            var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+            var e0 = Avx.Shuffle(t4, zero, 0x44); var e1 = Avx.Shuffle(t4, zero, 0xEE);
+            var e2 = Avx.Shuffle(t5, zero, 0x44); var e3 = Avx.Shuffle(t5, zero, 0xEE);
+            Store6(dst + 0, s0.GetLower(), e0.GetLower());
+            Store6(dst + 6, s1.GetLower(), e1.GetLower());
+            Store6(dst + 12, s2.GetLower(), e2.GetLower());
+            Store6(dst + 18, s3.GetLower(), e3.GetLower());
+            Store6(dst + 24, s0.GetUpper(), e0.GetUpper());
+            Store6(dst + 30, s1.GetUpper(), e1.GetUpper());
+            Store6(dst + 36, s2.GetUpper(), e2.GetUpper());
+            Store6(dst + 42, s3.GetUpper(), e3.GetUpper());
+        }
+        for (; p < kc; p++, dst += 6)
+        {
+            dst[0] = r0[p]; dst[1] = r1[p]; dst[2] = r2[p]; dst[3] = r3[p]; dst[4] = r4[p]; dst[5] = r5[p];
+        }
+    }
+
+    /// <summary>Stores the 4 floats of <paramref name="lo"/> and the first 2 of <paramref name="hi"/> at dst[0..6).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store6(float* dst, Vector128<float> lo, Vector128<float> hi)
+    {
+        lo.Store(dst);
+        Unsafe.WriteUnaligned(dst + 4, hi.AsDouble().ToScalar());
+    }
+
+    /// <summary>One full 6-row micro-panel of a transposed A (stored K × M): each k step is 6 contiguous floats.</summary>
+    private static void PackA6Transposed(float* src, nint lda, int kc, float* dst)
+    {
+        for (int p = 0; p < kc; p++, src += lda, dst += 6)
+        {
+            Vector128.Load(src).Store(dst);
+            Unsafe.WriteUnaligned(dst + 4, Unsafe.ReadUnaligned<double>(src + 4));
         }
     }
 
