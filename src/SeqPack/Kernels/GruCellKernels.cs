@@ -51,6 +51,9 @@ internal static class GruCellKernels
     /// <remarks>
     /// <c>dn = dh·(1−z)</c>, <c>da_n = dn·(1−n²)</c>, <c>da_r = da_n·ghn·r(1−r)</c>,
     /// <c>da_z = dh·(h_{t-1} − n)·z(1−z)</c>, <c>dghn = da_n·r</c>, <c>dh_{t-1} = dh·z</c> (plus dGh·W_hh, added by the caller).
+    /// <paramref name="dGh"/> may be the same memory as <paramref name="act"/> (same layout): each step of the loop
+    /// loads r, z, n at its indices before it stores anything, and stores only at those indices. No other output
+    /// may overlap an input (<paramref name="dAn"/> is stored before <paramref name="ghn"/> is loaded).
     /// </remarks>
     /// <param name="act">(rows, 3H) saved r, z, n.</param>
     /// <param name="ghn">(rows, H) saved <c>h·W_hnᵀ + b_hn</c>.</param>

@@ -86,7 +86,7 @@ public class RecurrentKernelTests
         {
             var layout = Layout(longest);
             var gb = new GruLayer.Buffers(layout.Rows, layout.Batch, input, hidden);
-            var gd = new GruLayer.GradBuffers(layout.Rows, layout.Batch, hidden);
+            var gd = new GruLayer.GradBuffers(gb.Gates, layout.Rows, layout.Batch, hidden);
             var rb = new RnnLayer.Buffers(layout.Rows, layout.Batch, input, hidden, relu: false);
             var dPre = new float[layout.Rows * hidden];
             var dState = new float[layout.Batch * hidden];

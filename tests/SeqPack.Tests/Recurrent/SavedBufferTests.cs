@@ -4,8 +4,9 @@ using SeqPack.Nn;
 namespace SeqPack.Tests.Recurrent;
 
 /// <summary>
-/// The arrays an LSTM saves for backward are rented from <see cref="ScratchPool"/> and given back after
-/// backward (or at once when nothing is recorded); the gate gradients overwrite the saved activations.
+/// The arrays the LSTM, GRU and RNN layers save for backward are rented from <see cref="ScratchPool"/> and
+/// given back after backward (or at once when nothing is recorded); the LSTM's and GRU's gate gradients
+/// overwrite the saved activations.
 /// </summary>
 public class SavedBufferTests
 {
@@ -40,41 +41,109 @@ public class SavedBufferTests
     public void Lstm_SecondBackwardThroughTheSameGraph_ThrowsAndSaysWhatToDo()
     {
         var lstm = new Lstm(3, 4, rng: new Rng(1));
+        AssertSecondBackwardThrows(x => lstm.Forward(x).Output, "LSTM");
+    }
+
+    [Fact]
+    public void Gru_SecondBackwardThroughTheSameGraph_ThrowsAndSaysWhatToDo()
+    {
+        var gru = new Gru(3, 4, rng: new Rng(1));
+        AssertSecondBackwardThrows(x => gru.Forward(x).Output, "GRU");
+    }
+
+    [Fact]
+    public void Rnn_SecondBackwardThroughTheSameGraph_ThrowsAndSaysWhatToDo()
+    {
+        var rnn = new Rnn(3, 4, rng: new Rng(1));
+        AssertSecondBackwardThrows(x => rnn.Forward(x).Output, "RNN");
+    }
+
+    private static void AssertSecondBackwardThrows(Func<Tensor, Tensor> forward, string layer)
+    {
         var x = Tensor.Randn(new Rng(2), 5, 2, 3);
         x.RequiresGrad = true;
-        var loss = lstm.Forward(x).Output.Sum();
+        var loss = forward(x).Sum();
         loss.Backward();
         var ex = Assert.Throws<InvalidOperationException>(() => loss.Backward());
-        Assert.Contains("second time", ex.Message);
+        Assert.Contains($"{layer} layer a second time", ex.Message);
         Assert.Contains("forward pass again", ex.Message);
     }
+
+    // The repeated-step tests: two identical training steps; between them the arrays the first gave back are
+    // filled with NaN, so equal results show that the second step wrote every element it read. Hidden 70 gives
+    // the LSTM two gate slices, one partial; 280 rows make every saved (N, H) array large enough to be pooled.
+    private const int Hidden = 70;
+    private static readonly int[] Lengths = [120, 60, 100];
 
     [Fact]
     public void Lstm_RepeatedSteps_ReuseTheSavedArraysAndGiveTheSameGradients()
     {
-        // Two identical training steps; between them the arrays the first gave back are filled with NaN, so
-        // equal results show that the second step wrote every element it read.
-        const int hidden = 70;                          // two gate slices, one partial
-        var lstm = new Lstm(6, hidden, rng: new Rng(3));
-        var lengths = new[] { 120, 60, 100 };
-        int rows = lengths.Sum();                       // 280 rows: every saved array is large enough to be pooled
-        Assert.True(rows * hidden >= ScratchPool.MinPooledLength);
-        var data = Tensor.Randn(new Rng(4), 120, 3, 6);
+        var lstm = new Lstm(6, Hidden, rng: new Rng(3));
+        AssertRepeatedStepsIgnorePoisonedPool(lstm, p => lstm.Forward(p).Output.Data, [4 * Hidden, Hidden, Hidden, Hidden]);
+    }
+
+    [Fact]
+    public void Gru_RepeatedSteps_ReuseTheSavedArraysAndGiveTheSameGradients()
+    {
+        var gru = new Gru(6, Hidden, rng: new Rng(3));
+        // Gates (overwritten by dGh), Ghn, HPrev, and backward's dAn.
+        AssertRepeatedStepsIgnorePoisonedPool(gru, p => gru.Forward(p).Output.Data, [3 * Hidden, Hidden, Hidden, Hidden]);
+    }
+
+    [Theory]
+    [InlineData(RnnNonlinearity.Tanh)]
+    [InlineData(RnnNonlinearity.Relu)]
+    public void Rnn_RepeatedSteps_ReuseTheSavedArraysAndGiveTheSameGradients(RnnNonlinearity nonlinearity)
+    {
+        var rnn = new Rnn(6, Hidden, nonlinearity: nonlinearity, rng: new Rng(3));
+        // HPrev, and backward's dPre.
+        AssertRepeatedStepsIgnorePoisonedPool(rnn, p => rnn.Forward(p).Output.Data, [Hidden, Hidden]);
+    }
+
+    private static void AssertRepeatedStepsIgnorePoisonedPool(Module model, Func<PackedSequence, Tensor> forward, int[] pooledColumns)
+    {
+        int rows = Lengths.Sum();
+        Assert.True(rows * Hidden >= ScratchPool.MinPooledLength);
+        var data = Tensor.Randn(new Rng(4), Lengths.Max(), Lengths.Length, 6);
         float[] Step()
         {
-            foreach (var p in lstm.Parameters()) p.Grad = null;
+            foreach (var p in model.Parameters()) p.Grad = null;
             var x = data.Detach();
             x.RequiresGrad = true;
-            var packed = Packing.PackPaddedSequence(x, lengths, enforceSorted: false);
-            lstm.Forward(packed).Output.Data.Sum().Backward();
-            return [.. lstm.Parameters().SelectMany(p => p.Grad!.ToArray()), .. x.Grad!.ToArray()];
+            var packed = Packing.PackPaddedSequence(x, Lengths, enforceSorted: false);
+            forward(packed).Sum().Backward();
+            return [.. model.Parameters().SelectMany(p => p.Grad!.ToArray()), .. x.Grad!.ToArray()];
         }
         var first = Step();
-        var poisoned = new[] { 4 * hidden, hidden, hidden, hidden }.Select(cols => ScratchPool.Rent(rows * cols)).ToList();
+        var poisoned = pooledColumns.Select(cols => ScratchPool.Rent(rows * cols)).ToList();
         foreach (var a in poisoned) Array.Fill(a, float.NaN);
         foreach (var a in poisoned) ScratchPool.Return(a);
         var second = Step();
         Assert.All(second, v => Assert.False(float.IsNaN(v)));
         Assert.Equal(first, second);
+    }
+
+    [Theory]
+    [InlineData(1, 37)]    // a vector loop and a scalar tail
+    [InlineData(4, 64)]
+    public void GruCellBackward_WithGradientsOverwritingTheActivations_MatchesSeparateArrays(int rows, int hidden)
+    {
+        // The layer passes the saved r, z, n array as dGh as well; the kernel documents that this is safe.
+        var rng = new Rng(7);
+        float[] Rand(int n) => Enumerable.Range(0, n).Select(_ => rng.NextUniform(0.05f, 0.95f)).ToArray();
+        var act = Rand(rows * 3 * hidden);
+        var ghn = Rand(rows * hidden);
+        var hPrev = Rand(rows * hidden);
+        var dh = Rand(rows * hidden);
+        float[] dGh = new float[act.Length], dAn = new float[rows * hidden], dhPrev = new float[rows * hidden];
+        GruCellKernels.Backward(rows, hidden, act, ghn, hPrev, dh, dGh, dAn, dhPrev);
+
+        var inPlace = (float[])act.Clone();
+        float[] dAn2 = new float[rows * hidden], dhPrev2 = new float[rows * hidden];
+        GruCellKernels.Backward(rows, hidden, inPlace, ghn, hPrev, dh, inPlace, dAn2, dhPrev2);
+        Assert.Equal(dGh, inPlace);
+        Assert.Equal(dAn, dAn2);
+        Assert.Equal(dhPrev, dhPrev2);
+        Assert.NotEqual(act, dGh);
     }
 }

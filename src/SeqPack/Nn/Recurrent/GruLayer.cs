@@ -13,6 +13,8 @@ internal static class GruLayer
     /// <summary>What forward keeps for backward. N = rows, B = batch.</summary>
     internal sealed class Buffers
     {
+        // Gates, Ghn and HPrev are rented from the ScratchPool (possibly longer than N rows) and given back by
+        // Release once backward has used them; Y and StateH become the output tensors.
         public readonly int Hidden, InputSize;
         public readonly float[] Gates;   // (N, 3H) activated r, z, n
         public readonly float[] Ghn;     // (N, H) h·W_hnᵀ + b_hn
@@ -24,12 +26,25 @@ internal static class GruLayer
         public Buffers(int rows, int batch, int inputSize, int hidden)
         {
             Hidden = hidden; InputSize = inputSize;
-            Gates = new float[rows * 3 * hidden];
-            Ghn = new float[rows * hidden];
-            HPrev = new float[rows * hidden];
-            Y = new float[rows * hidden];
-            Gh = new float[batch * 3 * hidden];
+            Gates = ScratchPool.Rent(rows * 3 * hidden);
+            Ghn = ScratchPool.Rent(rows * hidden);
+            HPrev = ScratchPool.Rent(rows * hidden);
+            Y = GC.AllocateUninitializedArray<float>(rows * hidden);        // every row is written by its step
+            Gh = GC.AllocateUninitializedArray<float>(batch * 3 * hidden);  // written (beta = 0) before each read
             StateH = new float[batch * hidden];
+        }
+
+        /// <summary>True once <see cref="Release"/> has run: the saved arrays belong to the pool again.</summary>
+        public bool Released { get; private set; }
+
+        /// <summary>Gives the saved arrays back to the pool (after backward, or at once when nothing was recorded).</summary>
+        public void Release()
+        {
+            if (Released) return;
+            Released = true;
+            ScratchPool.Return(Gates);
+            ScratchPool.Return(Ghn);
+            ScratchPool.Return(HPrev);
         }
     }
 
@@ -54,6 +69,7 @@ internal static class GruLayer
         if (h0 is not null) inputs.Add(h0);
         Autograd.Record([y, hn], reverse ? "GruLayerReverse" : "GruLayer", inputs.ToArray(),
             grads => Backward(grads[0], grads[1], x, layout, reverse, w, h0, buf));
+        if (y.Node is null) buf.Release();   // nothing recorded (no gradient needed): backward will never read them
         return (y, hn);
     }
 
@@ -79,17 +95,24 @@ internal static class GruLayer
     /// <summary>The gradient buffers of backward.</summary>
     internal sealed class GradBuffers
     {
-        public readonly float[] DGh;      // (N, 3H) gradient of h·W_hhᵀ + b_hh
-        public readonly float[] DAn;      // (N, H) gradient of x·W_inᵀ + b_in
-        public readonly float[] DH;       // (B, H) scratch: total gradient of the current step's output
+        public readonly float[] DGh;      // (N, 3H) gradient of h·W_hhᵀ + b_hh; the saved activations' array, overwritten in place
+        public readonly float[] DAn;      // (N, H) gradient of x·W_inᵀ + b_in (rented)
+        public readonly float[] DH;       // (B, H) scratch: total gradient of the current step's output (rented)
         public readonly float[] DStateH;  // (B, H) gradient of the running hidden state; dh0 at the end
 
-        public GradBuffers(int rows, int batch, int hidden)
+        public GradBuffers(float[] gates, int rows, int batch, int hidden)
         {
-            DGh = new float[rows * 3 * hidden];
-            DAn = new float[rows * hidden];
-            DH = new float[batch * hidden];
+            DGh = gates;
+            DAn = ScratchPool.Rent(rows * hidden);
+            DH = ScratchPool.Rent(batch * hidden);
             DStateH = new float[batch * hidden];
+        }
+
+        /// <summary>Gives the rented scratch back to the pool (DGh belongs to the forward buffers).</summary>
+        public void Release()
+        {
+            ScratchPool.Return(DAn);
+            ScratchPool.Return(DH);
         }
     }
 
@@ -117,8 +140,13 @@ internal static class GruLayer
     private static Tensor?[] Backward(Tensor? dy, Tensor? dhn, Tensor x, StepLayout layout, bool reverse, LayerWeights w,
         Tensor? h0, Buffers b)
     {
+        if (b.Released)
+            throw new InvalidOperationException(
+                "Backward through a GRU layer a second time: the values it saved in forward were freed by the first backward (as in PyTorch without retain_graph). Run the forward pass again before calling Backward again.");
         int rows = layout.Rows, batch = layout.Batch, h = b.Hidden, inputSize = b.InputSize, g3 = 3 * h, h2 = 2 * h;
-        var d = new GradBuffers(rows, batch, h);
+        // The recurrent-side gradients overwrite the saved activations (GruCellKernels.Backward reads each element
+        // of a row's r, z, n before it writes the gradient at the same index), so dGh needs no (N, 3H) buffer.
+        var d = new GradBuffers(b.Gates, rows, batch, h);
         dhn?.Data.CopyTo(d.DStateH, 0);
         BackwardLoop(layout, reverse, new PackedMatrix(w.WHh.Data, h, false, g3, h), dy is null ? default : dy.Data, b, d);
 
@@ -126,7 +154,7 @@ internal static class GruLayer
         var grads = new List<Tensor?>();
         if (x.RequiresGrad)
         {
-            var dx = new float[rows * inputSize];   // (N, I)
+            var dx = GC.AllocateUninitializedArray<float>(rows * inputSize);   // (N, I); the first GEMM has beta = 0
             Gemm.Sgemm(false, false, rows, inputSize, h2, 1f, d.DGh, g3, w.WIh.Data, inputSize, 0f, dx, inputSize);
             Gemm.Sgemm(false, false, rows, inputSize, h, 1f, d.DAn, h, w.WIh.Data.AsSpan(h2 * inputSize), inputSize, 1f, dx, inputSize);
             grads.Add(new Tensor(dx, [rows, inputSize]));
@@ -134,7 +162,7 @@ internal static class GruLayer
         else grads.Add(null);
         if (w.WIh.RequiresGrad)
         {
-            var dw = new float[g3 * inputSize];   // (3H, I)
+            var dw = GC.AllocateUninitializedArray<float>(g3 * inputSize);   // (3H, I); both row blocks written with beta = 0
             Gemm.Sgemm(true, false, h2, inputSize, rows, 1f, d.DGh, g3, x.Data, inputSize, 0f, dw, inputSize);
             Gemm.Sgemm(true, false, h, inputSize, rows, 1f, d.DAn, h, x.Data, inputSize, 0f, dw.AsSpan(h2 * inputSize), inputSize);
             grads.Add(new Tensor(dw, [g3, inputSize]));
@@ -149,6 +177,8 @@ internal static class GruLayer
         }
         if (w.BHh is not null) grads.Add(new Tensor(LayerMath.ColumnSums(rows, g3, d.DGh, g3), [g3]));
         if (h0 is not null) grads.Add(new Tensor(d.DStateH, [batch, h]));
+        b.Release();
+        d.Release();
         return grads.ToArray();
     }
 }

@@ -14,16 +14,27 @@ internal static class RnnLayer
     {
         public readonly int Hidden, InputSize;
         public readonly bool Relu;
-        public readonly float[] HPrev;   // (N, H)
+        public readonly float[] HPrev;   // (N, H) rented from the ScratchPool (possibly longer), given back by Release
         public readonly float[] Y;       // (N, H) pre-activations, activated in place: the output, also what backward differentiates through
         public readonly float[] StateH;  // (B, H)
 
         public Buffers(int rows, int batch, int inputSize, int hidden, bool relu)
         {
             Hidden = hidden; InputSize = inputSize; Relu = relu;
-            HPrev = new float[rows * hidden];
-            Y = new float[rows * hidden];
+            HPrev = ScratchPool.Rent(rows * hidden);
+            Y = GC.AllocateUninitializedArray<float>(rows * hidden);   // overwritten by the input projection
             StateH = new float[batch * hidden];
+        }
+
+        /// <summary>True once <see cref="Release"/> has run: the saved array belongs to the pool again.</summary>
+        public bool Released { get; private set; }
+
+        /// <summary>Gives the saved array back to the pool (after backward, or at once when nothing was recorded).</summary>
+        public void Release()
+        {
+            if (Released) return;
+            Released = true;
+            ScratchPool.Return(HPrev);
         }
     }
 
@@ -43,6 +54,7 @@ internal static class RnnLayer
         if (h0 is not null) inputs.Add(h0);
         Autograd.Record([y, hn], reverse ? "RnnLayerReverse" : "RnnLayer", inputs.ToArray(),
             grads => Backward(grads[0], grads[1], x, layout, reverse, w, h0, buf));
+        if (y.Node is null) buf.Release();   // nothing recorded (no gradient needed): backward will never read it
         return (y, hn);
     }
 
@@ -89,16 +101,21 @@ internal static class RnnLayer
     private static Tensor?[] Backward(Tensor? dy, Tensor? dhn, Tensor x, StepLayout layout, bool reverse, LayerWeights w,
         Tensor? h0, Buffers b)
     {
+        if (b.Released)
+            throw new InvalidOperationException(
+                "Backward through an RNN layer a second time: the values it saved in forward were freed by the first backward (as in PyTorch without retain_graph). Run the forward pass again before calling Backward again.");
         int rows = layout.Rows, batch = layout.Batch, h = b.Hidden, inputSize = b.InputSize;
-        var dPre = new float[rows * h];      // (N, H)
-        var dState = new float[batch * h];   // (B, H)
+        // dPre gets its own array: the saved output Y (the only candidate to overwrite) is the user's output tensor.
+        var dPre = ScratchPool.Rent(rows * h);      // (N, H), every row written by its step
+        var dhScratch = ScratchPool.Rent(batch * h);
+        var dState = new float[batch * h];          // (B, H), becomes dh0
         dhn?.Data.CopyTo(dState, 0);
-        BackwardLoop(layout, reverse, new PackedMatrix(w.WHh.Data, h, false, h, h), dy is null ? default : dy.Data, b, dPre, dState, new float[batch * h]);
+        BackwardLoop(layout, reverse, new PackedMatrix(w.WHh.Data, h, false, h, h), dy is null ? default : dy.Data, b, dPre, dState, dhScratch);
 
         var grads = new List<Tensor?>();
         if (x.RequiresGrad)
         {
-            var dx = new float[rows * inputSize];
+            var dx = GC.AllocateUninitializedArray<float>(rows * inputSize);   // beta = 0
             Gemm.Sgemm(false, false, rows, inputSize, h, 1f, dPre, h, w.WIh.Data, inputSize, 0f, dx, inputSize);
             grads.Add(new Tensor(dx, [rows, inputSize]));
         }
@@ -109,6 +126,9 @@ internal static class RnnLayer
         if (w.BIh is not null) grads.Add(dBias);
         if (w.BHh is not null) grads.Add(dBias);
         if (h0 is not null) grads.Add(new Tensor(dState, [batch, h]));
+        b.Release();
+        ScratchPool.Return(dPre);
+        ScratchPool.Return(dhScratch);
         return grads.ToArray();
     }
 }
