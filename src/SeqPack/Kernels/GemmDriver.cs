@@ -57,6 +57,12 @@ internal static unsafe class GemmDriver
 
     /// <summary>At or above this many multiply-adds a product is split into one block per thread.</summary>
     private const long LargeProduct = 1L << 24;
+
+    /// <summary>
+    /// Test hook: when true, the kernels always pack A instead of reading a short untransposed A in place
+    /// (<c>DirectA</c>), so tests can check that both paths give the same bits. Never set by the library; it is
+    /// static, so tests that set it run in one xunit collection and restore it.
+    /// </summary>
     internal static bool NoDirect;
 
     /// <summary>

@@ -3,6 +3,7 @@ using SeqPack.Kernels;
 namespace SeqPack.Tests.Kernels;
 
 /// <summary>The packed GEMM against the naive reference, for every kernel family (all run on any machine).</summary>
+[Collection(nameof(GemmDriverCollection))]
 public class GemmTests
 {
     public static TheoryData<string> Plans => new() { "Scalar", "Vector256", "Vector512" };

@@ -3,6 +3,7 @@ using SeqPack.Kernels;
 namespace SeqPack.Tests.Kernels;
 
 /// <summary>GEMM with a pre-packed right operand (the recurrent weight) against the naive reference.</summary>
+[Collection(nameof(GemmDriverCollection))]
 public class PackedMatrixTests
 {
     public static TheoryData<string> Plans => new() { "Scalar", "Vector256", "Vector512" };

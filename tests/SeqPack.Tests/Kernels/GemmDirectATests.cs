@@ -1,0 +1,79 @@
+using SeqPack.Kernels;
+
+namespace SeqPack.Tests.Kernels;
+
+/// <summary>
+/// The GEMM tests that read or flip the static <see cref="GemmDriver.NoDirect"/> hook run one after another.
+/// </summary>
+[CollectionDefinition(nameof(GemmDriverCollection))]
+public sealed class GemmDriverCollection;
+
+/// <summary>
+/// Reading a short untransposed A in place (<c>DirectA</c>, Vector256 kernels, M ≤ MC) gives the same bits as
+/// packing it: the recurrent products and the plain GEMM are run with <see cref="GemmDriver.NoDirect"/> off and
+/// on and compared element for element, padding of C included.
+/// </summary>
+[Collection(nameof(GemmDriverCollection))]
+public class GemmDirectATests
+{
+    private const int N = 70, K = 300;   // N: four full 16-column panels and a partial one; K crosses a KC = 256 block
+    private const int PadA = 5, PadC = 3;
+
+    // 1..13 covers one to two 6-row micro-panels with every remainder; 120 is MC of the Vector256 plan, the
+    // largest M read in place; 121 is packed either way.
+    public static TheoryData<int> Ms => new(Enumerable.Range(1, 13).Concat([24, 61, 119, 120, 121]));
+
+    [Theory]
+    [MemberData(nameof(Ms))]
+    public void PrepackedRecurrentProduct_ReadingAInPlace_IsBitIdenticalToPackingA(int m)
+    {
+        var plan = GemmPlan.V256;
+        var wT = GemmTestData.Matrix(N, K, K, 11);   // forward: W_hh (N, K), used transposed
+        var w = GemmTestData.Matrix(K, N, N, 12);    // backward: W_hh (K, N)
+        foreach (var packed in new[] { new PackedMatrix(plan, wT, K, true, K, N), new PackedMatrix(plan, w, N, false, K, N) })
+            foreach (var (alpha, beta) in new[] { (-1.5f, 0.75f), (0.5f, 0f) })
+                AssertSameWithAndWithoutDirectA(m, seed => Product(m, seed, (a, c) => Gemm.Sgemm(false, m, alpha, a, K + PadA, packed, beta, c, N + PadC)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Ms))]
+    public void PlainGemm_ReadingAInPlace_IsBitIdenticalToPackingA(int m)
+    {
+        var b = GemmTestData.Matrix(K, N, N + 2, 13);
+        var bT = GemmTestData.Matrix(N, K, K + 4, 14);
+        foreach (var (alpha, beta) in new[] { (-1.5f, 0.75f), (2f, 0f) })
+        {
+            AssertSameWithAndWithoutDirectA(m, seed => Product(m, seed,
+                (a, c) => Gemm.Sgemm(GemmPlan.V256, false, false, m, N, K, alpha, a, K + PadA, b, N + 2, beta, c, N + PadC)));
+            AssertSameWithAndWithoutDirectA(m, seed => Product(m, seed,
+                (a, c) => Gemm.Sgemm(GemmPlan.V256, false, true, m, N, K, alpha, a, K + PadA, bT, K + 4, beta, c, N + PadC)));
+        }
+    }
+
+    /// <summary>C after <paramref name="gemm"/> on a seeded (m, K) A with row padding and a seeded (m, N) C with padding.</summary>
+    private static float[] Product(int m, int seed, Action<float[], float[]> gemm)
+    {
+        var a = GemmTestData.Matrix(m, K, K + PadA, seed);
+        var c = GemmTestData.Matrix(m, N, N + PadC, seed + 1, gap: -7.5f);
+        gemm(a, c);
+        return c;
+    }
+
+    private static void AssertSameWithAndWithoutDirectA(int m, Func<int, float[]> run)
+    {
+        bool saved = GemmDriver.NoDirect;
+        try
+        {
+            GemmDriver.NoDirect = false;
+            var direct = run(100 + m);
+            GemmDriver.NoDirect = true;
+            var packedA = run(100 + m);
+            Assert.True(direct.AsSpan().SequenceEqual(packedA), $"M = {m}: reading A in place and packing it give different bits");
+            Assert.DoesNotContain(direct, v => float.IsNaN(v) || Math.Abs(v) > 1e6f);   // no padding of A (1e30) leaked in
+        }
+        finally
+        {
+            GemmDriver.NoDirect = saved;
+        }
+    }
+}
