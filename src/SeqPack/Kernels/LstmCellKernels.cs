@@ -25,7 +25,8 @@ internal static unsafe class LstmCellKernels
     /// <param name="gates">Row 0 of the slice's (rows, 4·units) gate block; rows are <paramref name="gateStride"/> apart.</param>
     /// <param name="cPrev">Previous cell state of the slice's units, rows <paramref name="stateStride"/> apart; likewise <paramref name="c"/> (new cell state) and <paramref name="tanhC"/>.</param>
     /// <param name="h">New hidden state (before any projection), rows <paramref name="hStride"/> apart; <paramref name="hCopy"/> (may be null) receives the same values.</param>
-    public static void Forward(int rows, int units, float* gates, int gateStride, float* cPrev, float* c, float* tanhC,
+    /// <param name="bias">The slice's 4·units gate biases (same layout as a gate row), added to every row's pre-activations before the activations; null for none.</param>
+    public static void Forward(int rows, int units, float* gates, int gateStride, float* bias, float* cPrev, float* c, float* tanhC,
         int stateStride, float* h, float* hCopy, int hStride)
     {
         for (int r = 0; r < rows; r++)
@@ -37,10 +38,18 @@ internal static unsafe class LstmCellKernels
             if (Vector256.IsHardwareAccelerated)
                 for (; k <= units - Vector256<float>.Count; k += Vector256<float>.Count)
                 {
-                    var vi = FastActivations.Sigmoid(Vector256.Load(i + k));
-                    var vf = FastActivations.Sigmoid(Vector256.Load(f + k));
-                    var vg = FastActivations.Tanh(Vector256.Load(g + k));
-                    var vo = FastActivations.Sigmoid(Vector256.Load(o + k));
+                    Vector256<float> ai = Vector256.Load(i + k), af = Vector256.Load(f + k), ag = Vector256.Load(g + k), ao = Vector256.Load(o + k);
+                    if (bias != null)
+                    {
+                        ai += Vector256.Load(bias + k);
+                        af += Vector256.Load(bias + units + k);
+                        ag += Vector256.Load(bias + 2 * units + k);
+                        ao += Vector256.Load(bias + 3 * units + k);
+                    }
+                    var vi = FastActivations.Sigmoid(ai);
+                    var vf = FastActivations.Sigmoid(af);
+                    var vg = FastActivations.Tanh(ag);
+                    var vo = FastActivations.Sigmoid(ao);
                     vi.Store(i + k); vf.Store(f + k); vg.Store(g + k); vo.Store(o + k);
                     var vc = Vector256.FusedMultiplyAdd(vf, Vector256.Load(cp + k), vi * vg);
                     vc.Store(cn + k);
@@ -52,8 +61,10 @@ internal static unsafe class LstmCellKernels
                 }
             for (; k < units; k++)
             {
-                float si = FastActivations.Sigmoid(i[k]), sf = FastActivations.Sigmoid(f[k]);
-                float sg = FastActivations.Tanh(g[k]), so = FastActivations.Sigmoid(o[k]);
+                float ai = i[k], af = f[k], ag = g[k], ao = o[k];
+                if (bias != null) { ai += bias[k]; af += bias[units + k]; ag += bias[2 * units + k]; ao += bias[3 * units + k]; }
+                float si = FastActivations.Sigmoid(ai), sf = FastActivations.Sigmoid(af);
+                float sg = FastActivations.Tanh(ag), so = FastActivations.Sigmoid(ao);
                 i[k] = si; f[k] = sf; g[k] = sg; o[k] = so;
                 float sc = MathF.FusedMultiplyAdd(sf, cp[k], si * sg);
                 cn[k] = sc;

@@ -31,9 +31,12 @@ internal static class LayerMath
     public static void InputProjection(int rows, int gateCols, int inputSize, ReadOnlySpan<float> x,
         ReadOnlySpan<float> wIh, ReadOnlySpan<float> bias, Span<float> gates)
     {
-        if (bias.IsEmpty) gates[..(rows * gateCols)].Clear();
-        else
-            for (int r = 0; r < rows; r++) bias.CopyTo(gates.Slice(r * gateCols, gateCols));
+        if (bias.IsEmpty)
+        {
+            Gemm.Sgemm(false, true, rows, gateCols, inputSize, 1f, x, inputSize, wIh, inputSize, 0f, gates, gateCols);
+            return;
+        }
+        for (int r = 0; r < rows; r++) bias.CopyTo(gates.Slice(r * gateCols, gateCols));
         Gemm.Sgemm(false, true, rows, gateCols, inputSize, 1f, x, inputSize, wIh, inputSize, 1f, gates, gateCols);
     }
 

@@ -83,11 +83,13 @@ internal static class LstmLayer
         var buf = new Buffers(rows, batch, w);
         int g4 = 4 * buf.Hidden;
         var bias = LayerMath.BiasSum(w.BIh, w.BHh);
-        LayerMath.InputProjection(rows, g4, buf.InputSize, x.Data, buf.WIh,
-            bias.Length == 0 ? bias : buf.Slices.ToKernelRows(bias, 1), buf.Gates);
+        // The biases are added by the cell kernel (one vector add while the gates are in registers), so the
+        // input projection is a plain GEMM that writes the gates without reading them.
+        LayerMath.InputProjection(rows, g4, buf.InputSize, x.Data, buf.WIh, [], buf.Gates);
         if (h0 is not null) h0.Data.CopyTo(buf.StateH, 0);
         if (c0 is not null) c0.Data.CopyTo(buf.StateC, 0);
-        LstmLoops.Forward(layout, reverse, buf, LstmLoops.PackForward(buf), w.WHr is null ? null : new PackedMatrix(w.WHr.Data, buf.Hidden, true, buf.Hidden, buf.HOut));
+        LstmLoops.Forward(layout, reverse, buf, bias.Length == 0 ? bias : buf.Slices.ToKernelRows(bias, 1), LstmLoops.PackForward(buf),
+            w.WHr is null ? null : new PackedMatrix(w.WHr.Data, buf.Hidden, true, buf.Hidden, buf.HOut));
 
         var y = new Tensor(buf.Y, [rows, buf.HOut]);
         var hn = new Tensor(buf.StateH, [batch, buf.HOut]);

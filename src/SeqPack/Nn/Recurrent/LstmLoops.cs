@@ -31,7 +31,7 @@ internal static unsafe class LstmLoops
     private struct ForwardStep : IParallelJob
     {
         public int Rows, Hidden, HOut;
-        public float* HPrev, Gates, CPrev, StateC, TanhC, H, HCopy;
+        public float* HPrev, Gates, Bias, CPrev, StateC, TanhC, H, HCopy;
         public int HStride;
         public nint* Packed;
 
@@ -39,19 +39,23 @@ internal static unsafe class LstmLoops
         {
             int u0 = s * GateSlices.MaxUnits, w = Math.Min(GateSlices.MaxUnits, Hidden - u0), g4 = 4 * Hidden;
             GemmDriver.Run(GemmPlan.Default, false, false, Rows, 4 * w, HOut, 1f, HPrev, HOut, null, 0, (float*)Packed[s], 1f, Gates + 4 * u0, g4);
-            LstmCellKernels.Forward(Rows, w, Gates + 4 * u0, g4, CPrev + u0, StateC + u0, TanhC + u0, Hidden,
+            LstmCellKernels.Forward(Rows, w, Gates + 4 * u0, g4, Bias == null ? null : Bias + 4 * u0, CPrev + u0, StateC + u0, TanhC + u0, Hidden,
                 H + u0, HCopy == null ? null : HCopy + u0, HStride);
         }
     }
 
-    /// <summary>The forward time loop. <paramref name="projection"/>: W_hr packed as the right operand of <c>r·W_hrᵀ</c>, or null.</summary>
-    public static void Forward(StepLayout layout, bool reverse, LstmLayer.Buffers b, PackedMatrix[] packedWhh, PackedMatrix? projection)
+    /// <summary>
+    /// The forward time loop. <paramref name="bias"/>: b_ih + b_hh in kernel gate order (4H), added by the cell
+    /// kernel, or empty; <paramref name="projection"/>: W_hr packed as the right operand of <c>r·W_hrᵀ</c>, or null.
+    /// </summary>
+    public static void Forward(StepLayout layout, bool reverse, LstmLayer.Buffers b, ReadOnlySpan<float> bias,
+        PackedMatrix[] packedWhh, PackedMatrix? projection)
     {
         int h = b.Hidden, hOut = b.HOut, g4 = 4 * h, slices = packedWhh.Length;
         nint* packed = stackalloc nint[slices];
         for (int s = 0; s < slices; s++) packed[s] = (nint)packedWhh[s].Pointer;
         long counted = 0;
-        fixed (float* gates = b.Gates, cPrev = b.CPrev, tanhC = b.TanhC, hPrev = b.HPrev, r = b.R, y = b.Y, stateH = b.StateH, stateC = b.StateC)
+        fixed (float* gates = b.Gates, biasp = bias, cPrev = b.CPrev, tanhC = b.TanhC, hPrev = b.HPrev, r = b.R, y = b.Y, stateH = b.StateH, stateC = b.StateC)
         {
             for (int step = 0; step < layout.Steps; step++)
             {
@@ -60,7 +64,7 @@ internal static unsafe class LstmLoops
                 b.StateC.AsSpan(0, n * h).CopyTo(b.CPrev.AsSpan(r0 * h, n * h));
                 var job = new ForwardStep
                 {
-                    Rows = n, Hidden = h, HOut = hOut, Packed = packed,
+                    Rows = n, Hidden = h, HOut = hOut, Packed = packed, Bias = bias.IsEmpty ? null : biasp,
                     HPrev = hPrev + (nint)r0 * hOut, Gates = gates + (nint)r0 * g4, CPrev = cPrev + (nint)r0 * h,
                     StateC = stateC, TanhC = tanhC + (nint)r0 * h,
                     H = projection is null ? y + (nint)r0 * hOut : r + (nint)r0 * h,
