@@ -30,6 +30,19 @@ internal static unsafe class GemmDriver
 
     public static void Run(GemmPlan plan, bool transA, bool transB, int m, int n, int k, float alpha,
         float* a, nint lda, float* b, nint ldb, float* packedB, float beta, float* c, nint ldc)
+        => Run(plan, transA, transB, m, n, k, alpha, a, lda, b, ldb, packedB, beta, c, ldc, Compute.Threads);
+
+    /// <summary>
+    /// As <see cref="Run(GemmPlan, bool, bool, int, int, int, float, float*, nint, float*, nint, float*, float, float*, nint)"/>
+    /// on the calling thread only: for a task that is itself one of several parallel tasks (a gate slice of a
+    /// recurrent step), where splitting again would only re-read A once per sub-block.
+    /// </summary>
+    public static void RunSerial(GemmPlan plan, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, float* packedB, float beta, float* c, nint ldc)
+        => Run(plan, transA, transB, m, n, k, alpha, a, lda, b, ldb, packedB, beta, c, ldc, 1);
+
+    private static void Run(GemmPlan plan, bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, nint lda, float* b, nint ldb, float* packedB, float beta, float* c, nint ldc, int threads)
     {
         var job = new Job
         {
@@ -37,7 +50,6 @@ internal static unsafe class GemmDriver
             TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
             A = a, Lda = lda, B = b, Ldb = ldb, PackedB = packedB, C = c, Ldc = ldc,
         };
-        int threads = Compute.Threads;
         int panels = (n + plan.NR - 1) / plan.NR, rowGroups = (m + plan.MR - 1) / plan.MR;
         if (threads <= 1 || (long)m * n * k < ParallelThreshold || (panels < 2 && rowGroups < 2))
         {
