@@ -17,7 +17,7 @@ internal interface IParallelJob
 /// <summary>
 /// The persistent worker pool of the compute kernels, sized by <see cref="Compute.Threads"/> (the calling thread
 /// plus Threads-1 workers). A call publishes the job, offers it to the workers and takes tasks itself; workers
-/// that join take tasks from a shared counter. When the caller runs out of tasks it withdraws the offer from
+/// that join take tasks from the other end of the same range. When the caller runs out of tasks it withdraws the offer from
 /// workers that have not joined yet, so a worker the OS has not scheduled never delays the call. Between calls a worker spins for <see cref="SpinMicroseconds"/> watching for the
 /// next job (the hand-off then costs well under a microsecond) and afterwards blocks on its own semaphore, so an
 /// idle process burns no CPU. Nothing is allocated per call.
@@ -40,8 +40,11 @@ internal static unsafe class WorkerPool
     // for all of them to check out before it publishes the next job.
     private static delegate*<void*, int, void> jobFunction;
     private static void* jobState;
-    private static int jobTasks;
-    private static int nextTask;
+    // The tasks not yet taken, [front, back) packed as (front << 32) | back: the caller takes from the front and
+    // helpers from the back, so with equal speed each thread gets the same contiguous half of the tasks on every
+    // call (the same weight panels stay in the same core's caches from one time step to the next), and a slow
+    // thread's share is still taken over by the other.
+    private static long remaining;
     private static int generation;
     private static int busy;
 
@@ -68,13 +71,12 @@ internal static unsafe class WorkerPool
             EnsureWorkers(helpers);
             jobFunction = &Invoke<TJob>;
             jobState = Unsafe.AsPointer(ref job);
-            jobTasks = tasks;
-            nextTask = 0;
+            Volatile.Write(ref remaining, tasks);
             int ticket = ++generation;
             var pool = workers;
             for (int w = 0; w < helpers; w++) pool[w].Offer(ticket);
 
-            for (int i = Interlocked.Increment(ref nextTask) - 1; i < tasks; i = Interlocked.Increment(ref nextTask) - 1)
+            for (int i = TakeFront(); i >= 0; i = TakeFront())
                 job.Execute(i);
 
             // Withdraw the offer from helpers that have not joined (on a busy machine a helper may not have
@@ -87,6 +89,30 @@ internal static unsafe class WorkerPool
             jobFunction = null;
             jobState = null;
             Volatile.Write(ref busy, 0);
+        }
+    }
+
+    /// <summary>Takes the lowest task not yet taken, or returns -1 when none is left.</summary>
+    private static int TakeFront()
+    {
+        while (true)
+        {
+            long r = Volatile.Read(ref remaining);
+            int front = (int)(r >> 32), back = (int)r;
+            if (front >= back) return -1;
+            if (Interlocked.CompareExchange(ref remaining, ((long)(front + 1) << 32) | (uint)back, r) == r) return front;
+        }
+    }
+
+    /// <summary>Takes the highest task not yet taken, or returns -1 when none is left.</summary>
+    private static int TakeBack()
+    {
+        while (true)
+        {
+            long r = Volatile.Read(ref remaining);
+            int front = (int)(r >> 32), back = (int)r;
+            if (front >= back) return -1;
+            if (Interlocked.CompareExchange(ref remaining, ((long)front << 32) | (uint)(back - 1), r) == r) return back - 1;
         }
     }
 
@@ -111,8 +137,7 @@ internal static unsafe class WorkerPool
     {
         var fn = jobFunction;
         void* state = jobState;
-        int tasks = jobTasks;
-        for (int i = Interlocked.Increment(ref nextTask) - 1; i < tasks; i = Interlocked.Increment(ref nextTask) - 1)
+        for (int i = TakeBack(); i >= 0; i = TakeBack())
             fn(state, i);
     }
 
