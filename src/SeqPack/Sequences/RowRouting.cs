@@ -36,8 +36,11 @@ internal static class RowRouting
         for (int k = 0; k < runs.Count; k++) covered[runs[k].Dst] += runs[k].Rows;
         for (int d = 0; d < shapes.Length; d++)
         {
-            var data = new float[Shapes.Product(shapes[d], 0, shapes[d].Length)];
-            if (fill != 0f && covered[d] * rowSize != data.Length) data.AsSpan().Fill(fill);
+            int size = Shapes.Product(shapes[d], 0, shapes[d].Length);
+            // Runs never overlap, so an output they cover completely needs no clearing or filling.
+            bool full = covered[d] * rowSize == size;
+            var data = full ? GC.AllocateUninitializedArray<float>(size) : new float[size];
+            if (fill != 0f && !full) data.AsSpan().Fill(fill);
             outputs[d] = new Tensor(data, shapes[d]);
         }
         for (int k = 0; k < runs.Count; k++)
@@ -54,9 +57,15 @@ internal static class RowRouting
     /// <summary>The gradient rule: each run copied from the output gradient back to the source's gradient; zero elsewhere.</summary>
     private static Tensor?[] Backward(Tensor[] sources, Tensor?[] grads, int rowSize, IReadOnlyList<RowRun> runs)
     {
+        var read = new long[sources.Length];
+        for (int k = 0; k < runs.Count; k++)
+            if (grads[runs[k].Dst] is not null) read[runs[k].Src] += runs[k].Rows;
         var dsrc = new float[]?[sources.Length];
         for (int s = 0; s < sources.Length; s++)
-            if (sources[s].RequiresGrad) dsrc[s] = new float[sources[s].Size];
+            if (sources[s].RequiresGrad)
+                dsrc[s] = read[s] * rowSize == sources[s].Size   // every element receives a copied gradient
+                    ? GC.AllocateUninitializedArray<float>(sources[s].Size)
+                    : new float[sources[s].Size];
         for (int k = 0; k < runs.Count; k++)
         {
             var r = runs[k];

@@ -51,7 +51,7 @@ internal sealed class GateSlices
     /// <summary>Rows of a (G·H, cols) PyTorch-layout matrix in kernel order: <c>dst[j] = src[KernelToTorch[j]]</c>.</summary>
     public float[] ToKernelRows(ReadOnlySpan<float> src, int cols)
     {
-        var dst = new float[src.Length];
+        var dst = GC.AllocateUninitializedArray<float>(src.Length);   // KernelToTorch is a permutation of the rows: every row is written
         for (int j = 0; j < KernelToTorch.Length; j++)
             src.Slice(KernelToTorch[j] * cols, cols).CopyTo(dst.AsSpan(j * cols, cols));
         return dst;
@@ -60,7 +60,7 @@ internal sealed class GateSlices
     /// <summary>Rows of a (G·H, cols) kernel-layout matrix back in PyTorch order.</summary>
     public float[] ToTorchRows(ReadOnlySpan<float> src, int cols)
     {
-        var dst = new float[src.Length];
+        var dst = GC.AllocateUninitializedArray<float>(src.Length);   // KernelToTorch is a permutation of the rows: every row is written
         for (int j = 0; j < KernelToTorch.Length; j++)
             src.Slice(j * cols, cols).CopyTo(dst.AsSpan(KernelToTorch[j] * cols, cols));
         return dst;

@@ -62,7 +62,7 @@ internal static class LayerMath
     internal static Tensor? WeightGrad(Tensor weight, int m, int k, int rows, ReadOnlySpan<float> dOut, ReadOnlySpan<float> input)
     {
         if (!weight.RequiresGrad) return null;
-        var dw = new float[m * k];
+        var dw = GC.AllocateUninitializedArray<float>(m * k);   // beta = 0 writes every element (k = 0 rows: cleared)
         Gemm.Sgemm(true, false, m, k, rows, 1f, dOut, m, input, k, 0f, dw, k);
         return new Tensor(dw, [m, k]);
     }
