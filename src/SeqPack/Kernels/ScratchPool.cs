@@ -50,6 +50,12 @@ internal static class ScratchPool
         return GC.AllocateUninitializedArray<float>(length);
     }
 
+    /// <summary>Gives several arrays back (a layer's saved arrays after backward).</summary>
+    public static void Return(params ReadOnlySpan<float[]> arrays)
+    {
+        foreach (var array in arrays) Return(array);
+    }
+
     /// <summary>Gives <paramref name="array"/> back; the caller must not touch it afterwards.</summary>
     public static void Return(float[] array)
     {

@@ -42,9 +42,7 @@ internal static class GruLayer
         {
             if (Released) return;
             Released = true;
-            ScratchPool.Return(Gates);
-            ScratchPool.Return(Ghn);
-            ScratchPool.Return(HPrev);
+            ScratchPool.Return(Gates, Ghn, HPrev);
         }
     }
 

@@ -63,11 +63,7 @@ internal static class LstmLayer
         {
             if (Released) return;
             Released = true;
-            ScratchPool.Return(Gates);
-            ScratchPool.Return(CPrev);
-            ScratchPool.Return(TanhC);
-            ScratchPool.Return(HPrev);
-            ScratchPool.Return(R);
+            ScratchPool.Return(Gates, CPrev, TanhC, HPrev, R);
         }
     }
 
