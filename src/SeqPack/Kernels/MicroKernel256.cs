@@ -104,7 +104,7 @@ internal static unsafe class MicroKernel256
 
     /// <summary>c = alpha·acc + beta·c (beta = 0: c is not read, so NaNs in it do not propagate).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* c, Vector256<float> x0, Vector256<float> x1, float alpha, float beta)
+    internal static void Store(float* c, Vector256<float> x0, Vector256<float> x1, float alpha, float beta)
     {
         var va = Vector256.Create(alpha);
         if (beta == 0f)

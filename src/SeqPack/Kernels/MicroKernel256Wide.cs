@@ -95,31 +95,13 @@ internal static unsafe class MicroKernel256Wide
             a += ks;
             b += MicroKernel256.NR;
         }
-        Store(c + 0 * ldc + 0, c0_0, c0_1, alpha, beta);
-        if (panels > 1) Store(c + 0 * ldc + 16, c0_2, c0_3, alpha, beta);
-        if (panels > 2) Store(c + 0 * ldc + 32, c0_4, c0_5, alpha, beta);
-        if (panels > 3) Store(c + 0 * ldc + 48, c0_6, c0_7, alpha, beta);
-        if (rows > 1) Store(c + 1 * ldc + 0, c1_0, c1_1, alpha, beta);
-        if (rows > 1 && panels > 1) Store(c + 1 * ldc + 16, c1_2, c1_3, alpha, beta);
-        if (rows > 1 && panels > 2) Store(c + 1 * ldc + 32, c1_4, c1_5, alpha, beta);
-        if (rows > 1 && panels > 3) Store(c + 1 * ldc + 48, c1_6, c1_7, alpha, beta);
-    }
-
-    /// <summary>c = alpha·acc + beta·c, exactly as <see cref="MicroKernel256"/> stores.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* c, Vector256<float> x0, Vector256<float> x1, float alpha, float beta)
-    {
-        var va = Vector256.Create(alpha);
-        if (beta == 0f)
-        {
-            (va * x0).Store(c);
-            (va * x1).Store(c + 8);
-        }
-        else
-        {
-            var vb = Vector256.Create(beta);
-            (va * x0 + vb * Vector256.Load(c)).Store(c);
-            (va * x1 + vb * Vector256.Load(c + 8)).Store(c + 8);
-        }
+        MicroKernel256.Store(c + 0 * ldc + 0, c0_0, c0_1, alpha, beta);
+        if (panels > 1) MicroKernel256.Store(c + 0 * ldc + 16, c0_2, c0_3, alpha, beta);
+        if (panels > 2) MicroKernel256.Store(c + 0 * ldc + 32, c0_4, c0_5, alpha, beta);
+        if (panels > 3) MicroKernel256.Store(c + 0 * ldc + 48, c0_6, c0_7, alpha, beta);
+        if (rows > 1) MicroKernel256.Store(c + 1 * ldc + 0, c1_0, c1_1, alpha, beta);
+        if (rows > 1 && panels > 1) MicroKernel256.Store(c + 1 * ldc + 16, c1_2, c1_3, alpha, beta);
+        if (rows > 1 && panels > 2) MicroKernel256.Store(c + 1 * ldc + 32, c1_4, c1_5, alpha, beta);
+        if (rows > 1 && panels > 3) MicroKernel256.Store(c + 1 * ldc + 48, c1_6, c1_7, alpha, beta);
     }
 }

@@ -23,9 +23,6 @@ internal static class ScratchPool
     private static readonly List<float[]> Free = [];
     private static long pooledFloats;
 
-    /// <summary>Floats held by the pool now (for tests and diagnostics).</summary>
-    public static long PooledFloats { get { lock (Gate) return pooledFloats; } }
-
     /// <summary>An array of at least <paramref name="length"/> floats with unspecified contents.</summary>
     public static float[] Rent(int length)
     {

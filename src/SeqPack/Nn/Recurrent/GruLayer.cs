@@ -109,8 +109,7 @@ internal static class GruLayer
         /// <summary>Gives the rented scratch back to the pool (DGh belongs to the forward buffers).</summary>
         public void Release()
         {
-            ScratchPool.Return(DAn);
-            ScratchPool.Return(DH);
+            ScratchPool.Return(DAn, DH);
         }
     }
 

@@ -127,8 +127,7 @@ internal static class RnnLayer
         if (w.BHh is not null) grads.Add(dBias);
         if (h0 is not null) grads.Add(new Tensor(dState, [batch, h]));
         b.Release();
-        ScratchPool.Return(dPre);
-        ScratchPool.Return(dhScratch);
+        ScratchPool.Return(dPre, dhScratch);
         return grads.ToArray();
     }
 }
