@@ -60,8 +60,16 @@ internal static unsafe class GemmPacking
         float* r0 = src, r1 = src + lda, r2 = src + 2 * lda, r3 = src + 3 * lda, r4 = src + 4 * lda, r5 = src + 5 * lda;
         var zero = Vector256<float>.Zero;
         int p = 0;
+        // The next panel's rows (6·lda further) are fetched while this one is transposed: each row is only kc
+        // floats long, too short a stream for the hardware prefetcher, and A usually comes from L3 or memory.
+        nint ahead = 6 * lda;
         for (; p <= kc - 8; p += 8, dst += 48)
         {
+            if (Sse.IsSupported && (p & 15) == 0)
+            {
+                Sse.Prefetch0(r0 + ahead + p); Sse.Prefetch0(r1 + ahead + p); Sse.Prefetch0(r2 + ahead + p);
+                Sse.Prefetch0(r3 + ahead + p); Sse.Prefetch0(r4 + ahead + p); Sse.Prefetch0(r5 + ahead + p);
+            }
             var t0 = Avx.UnpackLow(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));   // a0 b0 a1 b1 | a4 b4 a5 b5
             var t1 = Avx.UnpackHigh(Avx.LoadVector256(r0 + p), Avx.LoadVector256(r1 + p));  // a2 b2 a3 b3 | a6 b6 a7 b7
             var t2 = Avx.UnpackLow(Avx.LoadVector256(r2 + p), Avx.LoadVector256(r3 + p));
