@@ -84,12 +84,15 @@ internal static unsafe class LstmCellKernels
     /// <c>dh = dy + dState</c> (<paramref name="dy"/> may be null); <c>dc ← dc + dh·o·(1 − tanhC²)</c>;
     /// <c>da_i = dc·g·i(1−i)</c>, <c>da_f = dc·cPrev·f(1−f)</c>, <c>da_g = dc·i·(1−g²)</c>,
     /// <c>da_o = dh·tanhC·o(1−o)</c>; then <c>dc ← dc·f</c>, the gradient of the previous cell state.
+    /// When <paramref name="dBias"/> is given, each row's four gate gradients are also added to it (the bias
+    /// gradient is the sum of dGates over rows): one pass over dGates less than summing them afterwards.
     /// </remarks>
     /// <param name="act">Saved activated gates (slice layout), rows <paramref name="gateStride"/> apart; <paramref name="dGates"/> likewise.</param>
     /// <param name="tanhC">Saved tanh of the cell state, rows <paramref name="stateStride"/> apart; likewise <paramref name="cPrev"/> and <paramref name="dc"/>.</param>
     /// <param name="dy">Output gradient or null; rows <paramref name="dhStride"/> apart, like <paramref name="dState"/>.</param>
+    /// <param name="dBias">The slice's 4·units bias gradient (gate-row layout), accumulated into; null for none.</param>
     public static void Backward(int rows, int units, float* act, int gateStride, float* tanhC, float* cPrev, float* dc,
-        int stateStride, float* dy, float* dState, int dhStride, float* dGates)
+        int stateStride, float* dy, float* dState, int dhStride, float* dGates, float* dBias)
     {
         int w = Vector<float>.Count;
         var one = Vector<float>.One;
@@ -106,11 +109,19 @@ internal static unsafe class LstmCellKernels
                 var vt = Vector.Load(tc + k);
                 var vdh = dyr == null ? Vector.Load(ds + k) : Vector.Load(ds + k) + Vector.Load(dyr + k);
                 var vdc = Vector.FusedMultiplyAdd(vdh * vo, one - vt * vt, Vector.Load(dcr + k));
-                (vdc * vg * vi * (one - vi)).Store(di + k);
-                (vdc * Vector.Load(cp + k) * vf * (one - vf)).Store(df + k);
-                (vdc * vi * (one - vg * vg)).Store(dg + k);
-                (vdh * vt * vo * (one - vo)).Store(dO + k);
+                var vdi = vdc * vg * vi * (one - vi);
+                var vdf = vdc * Vector.Load(cp + k) * vf * (one - vf);
+                var vdg = vdc * vi * (one - vg * vg);
+                var vdo = vdh * vt * vo * (one - vo);
+                vdi.Store(di + k); vdf.Store(df + k); vdg.Store(dg + k); vdo.Store(dO + k);
                 (vdc * vf).Store(dcr + k);
+                if (dBias != null)
+                {
+                    (Vector.Load(dBias + k) + vdi).Store(dBias + k);
+                    (Vector.Load(dBias + units + k) + vdf).Store(dBias + units + k);
+                    (Vector.Load(dBias + 2 * units + k) + vdg).Store(dBias + 2 * units + k);
+                    (Vector.Load(dBias + 3 * units + k) + vdo).Store(dBias + 3 * units + k);
+                }
             }
             for (; k < units; k++)
             {
@@ -122,6 +133,10 @@ internal static unsafe class LstmCellKernels
                 dg[k] = vdc * vi * (1 - vg * vg);
                 dO[k] = vdh * vt * vo * (1 - vo);
                 dcr[k] = vdc * vf;
+                if (dBias != null)
+                {
+                    dBias[k] += di[k]; dBias[units + k] += df[k]; dBias[2 * units + k] += dg[k]; dBias[3 * units + k] += dO[k];
+                }
             }
         }
     }

@@ -109,7 +109,8 @@ internal static class LstmLayer
         int rows = layout.Rows, batch = layout.Batch, h = b.Hidden, hOut = b.HOut, inputSize = b.InputSize, g4 = 4 * h;
         // The gate gradients overwrite the saved activations row by row (each row's activations are read only
         // to compute that row's gradients), so backward needs no (N, 4H) buffer of its own.
-        var d = new LstmLoops.GradBuffers(b.Gates, rows, batch, h, hOut, w.WHr is not null);
+        bool hasBias = w.BIh is not null || w.BHh is not null;
+        var d = new LstmLoops.GradBuffers(b.Gates, rows, batch, h, hOut, w.WHr is not null, hasBias);
         dhn?.Data.CopyTo(d.DStateH, 0);
         dcn?.Data.CopyTo(d.DStateC, 0);
         LstmLoops.Backward(layout, reverse, dy is null ? null : dy.Data, b, d, new PackedMatrix(b.WHh, hOut, false, g4, hOut),
@@ -125,8 +126,7 @@ internal static class LstmLayer
         else grads.Add(null);
         grads.Add(GateWeightGrad(w.WIh, b.Slices, rows, d.DGates, x.Data));
         grads.Add(GateWeightGrad(w.WHh, b.Slices, rows, d.DGates, b.HPrev));
-        Tensor? dBias = w.BIh is not null || w.BHh is not null
-            ? new Tensor(b.Slices.ToTorchRows(LayerMath.ColumnSums(rows, g4, d.DGates, g4), 1), [g4]) : null;
+        Tensor? dBias = hasBias ? new Tensor(b.Slices.ToTorchRows(d.DBias, 1), [g4]) : null;
         if (w.BIh is not null) grads.Add(dBias);
         if (w.BHh is not null) grads.Add(dBias);
         if (w.WHr is not null) grads.Add(LayerMath.WeightGrad(w.WHr, hOut, h, rows, d.DHTotal, b.R));

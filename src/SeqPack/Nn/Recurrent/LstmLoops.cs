@@ -96,9 +96,11 @@ internal static unsafe class LstmLoops
         public readonly float[] DR;       // (B, H) gradient before projection (projection only)
         public readonly float[] DStateH;  // (B, Hout) gradient of the running hidden state; dh0 at the end
         public readonly float[] DStateC;  // (B, H) gradient of the running cell state; dc0 at the end
+        public readonly float[] DBias;    // (4H) kernel gate order: dGates summed over rows; empty without biases
 
-        public GradBuffers(float[] gates, int rows, int batch, int hidden, int hOut, bool projection)
+        public GradBuffers(float[] gates, int rows, int batch, int hidden, int hOut, bool projection, bool bias = false)
         {
+            DBias = bias ? new float[4 * hidden] : [];
             DGates = gates;
             DHTotal = projection ? ScratchPool.Rent(rows * hOut) : [];
             DR = projection ? new float[batch * hidden] : [];
@@ -110,19 +112,21 @@ internal static unsafe class LstmLoops
     private struct BackwardStep : IParallelJob
     {
         public int Rows, Hidden;
-        public float* Act, TanhC, CPrev, DC, DY, DState, DGates;
+        public float* Act, TanhC, CPrev, DC, DY, DState, DGates, DBias;
         public int DhStride;
 
         public readonly void Execute(int s)
         {
             int u0 = s * GateSlices.MaxUnits, w = Math.Min(GateSlices.MaxUnits, Hidden - u0), g4 = 4 * Hidden;
             LstmCellKernels.Backward(Rows, w, Act + 4 * u0, g4, TanhC + u0, CPrev + u0, DC + u0, Hidden,
-                DY == null ? null : DY + u0, DState + u0, DhStride, DGates + 4 * u0);
+                DY == null ? null : DY + u0, DState + u0, DhStride, DGates + 4 * u0, DBias == null ? null : DBias + 4 * u0);
         }
     }
 
     /// <summary>
-    /// The backward time loop. <paramref name="dy"/> (N, Hout) may be null. <paramref name="packedWhh"/>: W_hh
+    /// The backward time loop; it also sums the gate gradients into <c>d.DBias</c> when that is not empty (each
+    /// slice's task owns its columns, and rows are added in step order, so the sum does not depend on the
+    /// thread count). <paramref name="dy"/> (N, Hout) may be null. <paramref name="packedWhh"/>: W_hh
     /// (kernel order) packed as the right operand of <c>dGates·W_hh</c>; <paramref name="projection"/>: W_hr
     /// packed as the right operand of <c>dh·W_hr</c>, or null.
     /// </summary>
@@ -132,7 +136,7 @@ internal static unsafe class LstmLoops
         int h = b.Hidden, hOut = b.HOut, g4 = 4 * h;
         long counted = 0;
         fixed (float* act = b.Gates, tanhC = b.TanhC, cPrev = b.CPrev, dyp = dy, dGates = d.DGates, dStateH = d.DStateH,
-               dStateC = d.DStateC, dr = d.DR)
+               dStateC = d.DStateC, dr = d.DR, dBias = d.DBias)
         {
             for (int step = layout.Steps - 1; step >= 0; step--)
             {
@@ -140,7 +144,7 @@ internal static unsafe class LstmLoops
                 var job = new BackwardStep
                 {
                     Rows = n, Hidden = h, Act = act + (nint)r0 * g4, TanhC = tanhC + (nint)r0 * h, CPrev = cPrev + (nint)r0 * h,
-                    DC = dStateC, DGates = dGates + (nint)r0 * g4,
+                    DC = dStateC, DGates = dGates + (nint)r0 * g4, DBias = dBias,   // null when DBias is empty
                 };
                 if (projection is null)
                 {
