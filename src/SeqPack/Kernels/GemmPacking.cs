@@ -24,7 +24,7 @@ internal static unsafe class GemmPacking
             int rows = Math.Min(mr, mc - ir);
             if (rows == 6 && mr == 6 && Avx.IsSupported)
             {
-                if (transA) PackA6Transposed(a + (nint)p0 * lda + i0 + ir, lda, kc, dst);
+                if (transA) PackA6Transposed(a + (nint)p0 * lda + i0 + ir, lda, kc, dst, ir == 0 ? mc : 0);
                 else PackA6(a + (nint)(i0 + ir) * lda + p0, lda, kc, dst);
                 continue;
             }
@@ -104,11 +104,20 @@ internal static unsafe class GemmPacking
         Unsafe.WriteUnaligned(dst + 4, hi.AsDouble().ToScalar());
     }
 
-    /// <summary>One full 6-row micro-panel of a transposed A (stored K × M): each k step is 6 contiguous floats.</summary>
-    private static void PackA6Transposed(float* src, nint lda, int kc, float* dst)
+    /// <summary>
+    /// One full 6-row micro-panel of a transposed A (stored K × M): each k step is 6 contiguous floats. With
+    /// <paramref name="blockWidth"/> &gt; 0 (the first panel of a block) it also prefetches the block's rows.
+    /// </summary>
+    private static void PackA6Transposed(float* src, nint lda, int kc, float* dst, int blockWidth)
     {
+        // The first panel of a block also requests every line of the block's rows a few rows ahead: the rows
+        // are lda apart (usually more than a page), so the hardware prefetcher cannot follow them and each
+        // row's first touch would wait on memory.
+        const int Ahead = 8;
         for (int p = 0; p < kc; p++, src += lda, dst += 6)
         {
+            if (Sse.IsSupported && blockWidth > 0 && p + Ahead < kc)
+                for (int j = 0; j < blockWidth; j += 16) Sse.Prefetch0(src + Ahead * lda + j);
             Vector128.Load(src).Store(dst);
             Unsafe.WriteUnaligned(dst + 4, Unsafe.ReadUnaligned<double>(src + 4));
         }
