@@ -79,7 +79,37 @@ public class SavedBufferTests
     public void Lstm_RepeatedSteps_ReuseTheSavedArraysAndGiveTheSameGradients()
     {
         var lstm = new Lstm(6, Hidden, rng: new Rng(3));
-        AssertRepeatedStepsIgnorePoisonedPool(lstm, p => lstm.Forward(p).Output.Data, [4 * Hidden, Hidden, Hidden, Hidden]);
+        // Gates (overwritten by dGates), CPrev, TanhC, and [x | h_{t-1}] of every row (6 + H columns).
+        AssertRepeatedStepsIgnorePoisonedPool(lstm, p => lstm.Forward(p).Output.Data, [4 * Hidden, Hidden, Hidden, 6 + Hidden]);
+    }
+
+    [Fact]
+    public void Lstm_JointWeightGradient_GivesTheSameBitsAsSeparateProducts()
+    {
+        // With W_ih and W_hh both trainable the layer keeps [x | h_{t-1}] per row and gets dW_ih and dW_hh from one
+        // GEMM; with W_ih frozen it keeps h_{t-1} alone and runs dW_hh on its own. Each element is the same k sum.
+        var lstm = new Lstm(6, Hidden, rng: new Rng(5));
+        var wIh = lstm.NamedParameters().Single(p => p.Name == "weight_ih_l0").Parameter;
+        var data = Tensor.Randn(new Rng(6), Lengths.Max(), Lengths.Length, 6);
+        Dictionary<string, float[]> Grads()
+        {
+            foreach (var p in lstm.Parameters()) p.Grad = null;
+            var x = data.Detach();
+            x.RequiresGrad = true;
+            lstm.Forward(Packing.PackPaddedSequence(x, Lengths, enforceSorted: false)).Output.Data.Sum().Backward();
+            var grads = lstm.NamedParameters().Where(p => p.Parameter.Grad is not null)
+                .ToDictionary(p => p.Name, p => p.Parameter.Grad!.ToArray());
+            grads["input"] = x.Grad!.ToArray();
+            return grads;
+        }
+        var joint = Grads();
+        wIh.RequiresGrad = false;
+        var separate = Grads();
+        wIh.RequiresGrad = true;
+        Assert.Contains("weight_ih_l0", joint.Keys);
+        Assert.DoesNotContain("weight_ih_l0", separate.Keys);
+        foreach (var (name, g) in separate) Assert.Equal(joint[name], g);
+        Assert.Contains(joint["weight_hh_l0"], v => v != 0f);
     }
 
     [Fact]

@@ -58,11 +58,17 @@ internal sealed class GateSlices
     }
 
     /// <summary>Rows of a (G·H, cols) kernel-layout matrix back in PyTorch order.</summary>
-    public float[] ToTorchRows(ReadOnlySpan<float> src, int cols)
+    public float[] ToTorchRows(ReadOnlySpan<float> src, int cols) => ToTorchRows(src, cols, 0, cols);
+
+    /// <summary>
+    /// Columns [<paramref name="col"/>, col + <paramref name="cols"/>) of a (G·H, <paramref name="stride"/>)
+    /// kernel-layout matrix, rows back in PyTorch order, as a dense (G·H, cols) array.
+    /// </summary>
+    public float[] ToTorchRows(ReadOnlySpan<float> src, int stride, int col, int cols)
     {
-        var dst = GC.AllocateUninitializedArray<float>(src.Length);   // KernelToTorch is a permutation of the rows: every row is written
+        var dst = GC.AllocateUninitializedArray<float>(KernelToTorch.Length * cols);   // a permutation of the rows: every row is written
         for (int j = 0; j < KernelToTorch.Length; j++)
-            src.Slice(j * cols, cols).CopyTo(dst.AsSpan(KernelToTorch[j] * cols, cols));
+            src.Slice(j * stride + col, cols).CopyTo(dst.AsSpan(KernelToTorch[j] * cols, cols));
         return dst;
     }
 }

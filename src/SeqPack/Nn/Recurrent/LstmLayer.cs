@@ -22,22 +22,29 @@ internal static class LstmLayer
     /// <summary>Everything forward keeps for backward, plus the running state. Shapes in comments, N = rows, B = batch.</summary>
     internal sealed class Buffers
     {
-        // Gates, CPrev, TanhC, HPrev and R are rented from the ScratchPool (possibly longer than N rows) and
+        // Gates, CPrev, TanhC, XH and R are rented from the ScratchPool (possibly longer than N rows) and
         // given back by Release once backward has used them; Y, StateH and StateC become the output tensors.
         public readonly int Hidden, HOut, InputSize;
+        /// <summary>
+        /// Whether XH also holds each row's input, so that dW_ih and dW_hh are one GEMM
+        /// <c>dGatesᵀ·[X | H_prev]</c>: the transposed dGates (N × 4H, larger than L3) is then packed once, not twice.
+        /// </summary>
+        public readonly bool JointWeightGrad;
+        /// <summary>Row stride of XH, and the column of XH where h_{t-1} starts (I when <see cref="JointWeightGrad"/>, else 0).</summary>
+        public readonly int XHStride, HPrevColumn;
         public readonly GateSlices Slices;
         public readonly float[] WIh;     // (4H, I) W_ih in kernel gate order
         public readonly float[] WHh;     // (4H, Hout) W_hh in kernel gate order
         public readonly float[] Gates;   // (N, 4H) activated gates, kernel order
         public readonly float[] CPrev;   // (N, H) cell state before each row's step
         public readonly float[] TanhC;   // (N, H)
-        public readonly float[] HPrev;   // (N, Hout) hidden state before each row's step
+        public readonly float[] XH;      // (N, XHStride): [x | h_{t-1}] of each row, or h_{t-1} alone
         public readonly float[] R;       // (N, H) o·tanh(c) before projection; empty without projection
         public readonly float[] Y;       // (N, Hout) output
         public readonly float[] StateH;  // (B, Hout) running hidden state; h_n at the end
         public readonly float[] StateC;  // (B, H) running cell state; c_n at the end
 
-        public Buffers(int rows, int batch, LayerWeights w)
+        public Buffers(int rows, int batch, LayerWeights w, bool jointWeightGrad = false)
         {
             InputSize = w.WIh.Dim(1);
             Hidden = w.WHh.Dim(0) / 4;
@@ -48,7 +55,10 @@ internal static class LstmLayer
             Gates = ScratchPool.Rent(rows * 4 * Hidden);
             CPrev = ScratchPool.Rent(rows * Hidden);
             TanhC = ScratchPool.Rent(rows * Hidden);
-            HPrev = ScratchPool.Rent(rows * HOut);
+            JointWeightGrad = jointWeightGrad;
+            HPrevColumn = jointWeightGrad ? InputSize : 0;
+            XHStride = HPrevColumn + HOut;
+            XH = ScratchPool.Rent(rows * XHStride);
             R = w.WHr is not null ? ScratchPool.Rent(rows * Hidden) : [];
             Y = GC.AllocateUninitializedArray<float>(rows * HOut);   // every row is written by its step
             StateH = new float[batch * HOut];
@@ -63,7 +73,7 @@ internal static class LstmLayer
         {
             if (Released) return;
             Released = true;
-            ScratchPool.Return(Gates, CPrev, TanhC, HPrev, R);
+            ScratchPool.Return(Gates, CPrev, TanhC, XH, R);
         }
     }
 
@@ -76,7 +86,15 @@ internal static class LstmLayer
         Tensor? h0, Tensor? c0)
     {
         int rows = layout.Rows, batch = layout.Batch;
-        var buf = new Buffers(rows, batch, w);
+        var inputs = new List<Tensor> { x };
+        inputs.AddRange(w.Present());
+        if (h0 is not null) inputs.Add(h0);
+        if (c0 is not null) inputs.Add(c0);
+        bool joint = Autograd.ShouldRecord(inputs.ToArray()) && w.WIh.RequiresGrad && w.WHh.RequiresGrad;
+        var buf = new Buffers(rows, batch, w, joint);
+        if (joint)   // x goes beside h_{t-1} for the joint weight gradient
+            for (int r = 0; r < rows; r++)
+                x.Data.AsSpan(r * buf.InputSize, buf.InputSize).CopyTo(buf.XH.AsSpan(r * buf.XHStride, buf.InputSize));
         int g4 = 4 * buf.Hidden;
         var bias = LayerMath.BiasSum(w.BIh, w.BHh);
         // The biases are added by the cell kernel (one vector add while the gates are in registers), so the
@@ -90,10 +108,6 @@ internal static class LstmLayer
         var y = new Tensor(buf.Y, [rows, buf.HOut]);
         var hn = new Tensor(buf.StateH, [batch, buf.HOut]);
         var cn = new Tensor(buf.StateC, [batch, buf.Hidden]);
-        var inputs = new List<Tensor> { x };
-        inputs.AddRange(w.Present());
-        if (h0 is not null) inputs.Add(h0);
-        if (c0 is not null) inputs.Add(c0);
         Autograd.Record([y, hn, cn], reverse ? "LstmLayerReverse" : "LstmLayer", inputs.ToArray(),
             grads => Backward(grads[0], grads[1], grads[2], x, layout, reverse, w, h0, c0, buf));
         if (y.Node is null) buf.Release();   // nothing recorded (no gradient needed): backward will never read them
@@ -124,8 +138,20 @@ internal static class LstmLayer
             grads.Add(new Tensor(dx, [rows, inputSize]));
         }
         else grads.Add(null);
-        grads.Add(GateWeightGrad(w.WIh, b.Slices, rows, d.DGates, x.Data));
-        grads.Add(GateWeightGrad(w.WHh, b.Slices, rows, d.DGates, b.HPrev));
+        if (b.JointWeightGrad)
+        {
+            // (4H, I + Hout) = dGatesᵀ·[X | H_prev]; its two column blocks are dW_ih and dW_hh.
+            var joint = ScratchPool.Rent(g4 * b.XHStride);
+            Gemm.Sgemm(true, false, g4, b.XHStride, rows, 1f, d.DGates, g4, b.XH, b.XHStride, 0f, joint, b.XHStride);
+            grads.Add(new Tensor(b.Slices.ToTorchRows(joint, b.XHStride, 0, inputSize), w.WIh.Shape));
+            grads.Add(new Tensor(b.Slices.ToTorchRows(joint, b.XHStride, inputSize, hOut), w.WHh.Shape));
+            ScratchPool.Return(joint);
+        }
+        else
+        {
+            grads.Add(GateWeightGrad(w.WIh, b.Slices, rows, d.DGates, x.Data));
+            grads.Add(GateWeightGrad(w.WHh, b.Slices, rows, d.DGates, b.XH));
+        }
         Tensor? dBias = hasBias ? new Tensor(b.Slices.ToTorchRows(d.DBias, 1), [g4]) : null;
         if (w.BIh is not null) grads.Add(dBias);
         if (w.BHh is not null) grads.Add(dBias);

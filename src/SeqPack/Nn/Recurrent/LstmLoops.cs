@@ -32,13 +32,13 @@ internal static unsafe class LstmLoops
     {
         public int Rows, Hidden, HOut;
         public float* HPrev, Gates, Bias, CPrev, StateC, TanhC, H, HCopy;
-        public int HStride;
+        public int HStride, HPrevStride;
         public nint* Packed;
 
         public readonly void Execute(int s)
         {
             int u0 = s * GateSlices.MaxUnits, w = Math.Min(GateSlices.MaxUnits, Hidden - u0), g4 = 4 * Hidden;
-            GemmDriver.RunSerial(GemmPlan.Default, false, false, Rows, 4 * w, HOut, 1f, HPrev, HOut, null, 0, (float*)Packed[s], 1f, Gates + 4 * u0, g4);
+            GemmDriver.RunSerial(GemmPlan.Default, false, false, Rows, 4 * w, HOut, 1f, HPrev, HPrevStride, null, 0, (float*)Packed[s], 1f, Gates + 4 * u0, g4);
             LstmCellKernels.Forward(Rows, w, Gates + 4 * u0, g4, Bias == null ? null : Bias + 4 * u0, CPrev + u0, StateC + u0, TanhC + u0, Hidden,
                 H + u0, HCopy == null ? null : HCopy + u0, HStride);
         }
@@ -55,17 +55,18 @@ internal static unsafe class LstmLoops
         nint* packed = stackalloc nint[slices];
         for (int s = 0; s < slices; s++) packed[s] = (nint)packedWhh[s].Pointer;
         long counted = 0;
-        fixed (float* gates = b.Gates, biasp = bias, cPrev = b.CPrev, tanhC = b.TanhC, hPrev = b.HPrev, r = b.R, y = b.Y, stateH = b.StateH, stateC = b.StateC)
+        fixed (float* gates = b.Gates, biasp = bias, cPrev = b.CPrev, tanhC = b.TanhC, xh = b.XH, r = b.R, y = b.Y, stateH = b.StateH, stateC = b.StateC)
         {
             for (int step = 0; step < layout.Steps; step++)
             {
                 int t = layout.StepAt(step, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
-                b.StateH.AsSpan(0, n * hOut).CopyTo(b.HPrev.AsSpan(r0 * hOut, n * hOut));
+                for (int i = 0; i < n; i++)
+                    b.StateH.AsSpan(i * hOut, hOut).CopyTo(b.XH.AsSpan((r0 + i) * b.XHStride + b.HPrevColumn, hOut));
                 b.StateC.AsSpan(0, n * h).CopyTo(b.CPrev.AsSpan(r0 * h, n * h));
                 var job = new ForwardStep
                 {
                     Rows = n, Hidden = h, HOut = hOut, Packed = packed, Bias = bias.IsEmpty ? null : biasp,
-                    HPrev = hPrev + (nint)r0 * hOut, Gates = gates + (nint)r0 * g4, CPrev = cPrev + (nint)r0 * h,
+                    HPrev = xh + (nint)r0 * b.XHStride + b.HPrevColumn, HPrevStride = b.XHStride, Gates = gates + (nint)r0 * g4, CPrev = cPrev + (nint)r0 * h,
                     StateC = stateC, TanhC = tanhC + (nint)r0 * h,
                     H = projection is null ? y + (nint)r0 * hOut : r + (nint)r0 * h,
                     HCopy = projection is null ? stateH : null,
