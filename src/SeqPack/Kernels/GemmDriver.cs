@@ -157,7 +157,7 @@ internal static unsafe class GemmDriver
         /// <summary>
         /// The macro-kernel: one A block (packed, or in place with row stride <paramref name="lda"/> when it is
         /// not 0) times one packed B block into C. Each B micro-panel meets all full MR-row groups while it is in
-        /// L1. Leftover rows (mc mod MR) of 1..3 on the Vector256 family go to the wide edge kernel, which covers
+        /// L1. Leftover rows (mc mod MR) of 1 or 2 on the Vector256 family go to the wide edge kernel, which covers
         /// 4 panels at once so that it still has 8 independent FMA chains; the panels are taken in groups of 4 so
         /// that they are still in L1 when it runs.
         /// </summary>

@@ -4,25 +4,25 @@ using System.Runtime.Intrinsics;
 namespace SeqPack.Kernels;
 
 /// <summary>
-/// Wide edge kernels for the Vector256 family: 1 to 3 rows of C across 4 adjacent B micro-panels (64 columns).
+/// Wide edge kernels for the Vector256 family: 1 or 2 rows of C across 4 adjacent B micro-panels (64 columns).
 /// A 1-row block of one panel has only 2 independent FMA chains and stalls on FMA latency (2 ports × 4 cycles
 /// want 8); spanning panels gives 1 row × 4 panels or 2 rows × 2 panels = 8 chains, which keeps small-batch
-/// recurrent steps (M = 1..3, or the leftover rows of larger M) near the FMA or memory limit.
+/// recurrent steps (M = 1, 2, or the leftover rows of a larger packed A) near the FMA or memory limit. Three
+/// rows take the ordinary kernel: 6 chains in one pass over B beat a 2-row and a 1-row pass (M = 3 against a
+/// 2 MB weight: 70 → 58 µs).
 /// Each element is still one FMA chain in increasing p, so results are bit-identical to <see cref="MicroKernel256"/>.
 /// </summary>
 internal static unsafe class MicroKernel256Wide
 {
     /// <summary>Most rows this family widens.</summary>
-    public const int MaxRows = 3;
+    public const int MaxRows = 2;
 
     /// <summary>Adjacent full B panels one call covers (64 columns).</summary>
     public const int Panels = 4;
 
     /// <summary>
-    /// Runs rows (1..3) × 4 full panels; panelStride = floats between consecutive B panels. One row spans the
-    /// 4 panels at once (8 chains); two rows take 2 panels at a time (8 chains); three rows are two rows plus
-    /// one (a single 3×2-panel block needs 17 ymm registers and RyuJIT spills an accumulator, whose store/reload
-    /// then lengthens that FMA chain past the loop's throughput).
+    /// Runs rows (1 or 2) × 4 full panels; panelStride = floats between consecutive B panels. One row spans the
+    /// 4 panels at once (8 chains); two rows take 2 panels at a time (8 chains).
     /// </summary>
     public static void Run(int rows, int kc, float* a, float* b, nint panelStride, float* c, nint ldc, float alpha, float beta)
         => Run<PackedA>(rows, kc, a, MicroKernel256.MR, b, panelStride, c, ldc, alpha, beta);
@@ -41,8 +41,6 @@ internal static unsafe class MicroKernel256Wide
         }
         Kernel<Rows2, Rows2, TA>(kc, a, lda, b, panelStride, c, ldc, alpha, beta);
         Kernel<Rows2, Rows2, TA>(kc, a, lda, b + 2 * panelStride, panelStride, c + 2 * MicroKernel256.NR, ldc, alpha, beta);
-        if (rows == 3)
-            Kernel<Rows1, Rows4, TA>(kc, a + 2 * (TA.Direct ? lda : 1), lda, b, panelStride, c + 2 * ldc, ldc, alpha, beta);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
