@@ -31,7 +31,7 @@ internal sealed unsafe class PackedMatrix
 
     /// <summary>Allocates and packs op(B) for the machine's kernels; see <see cref="Pack"/>.</summary>
     public PackedMatrix(ReadOnlySpan<float> b, int ldb, bool transposed, int rows, int columns)
-        : this(GemmPlan.Default, b, ldb, transposed, rows, columns) { }
+        : this(GemmPlan.Packed, b, ldb, transposed, rows, columns) { }
 
     internal PackedMatrix(GemmPlan plan, ReadOnlySpan<float> b, int ldb, bool transposed, int rows, int columns)
     {

@@ -37,8 +37,9 @@ public class PackedMatrixTests
     [Fact]
     public void Prepacked_DeepAndWide_CrossesKcBlocks()
     {
-        var p = GemmPlan.Default;
+        var p = GemmPlan.Packed;
         Prepacked(p, false, true, 16, p.NR * 5 + 3, p.KC * 2 + 11, 1f, 1f);
+        Prepacked(GemmPlan.V256Deep, true, false, 23, 70, 1100, 0.5f, 2f);
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public class PackedMatrixTests
         var viaPacked = new float[m * n];
         var direct = new float[m * n];
         Gemm.Sgemm(false, m, 1f, a, k, packed, 0f, viaPacked, n);
-        Gemm.Sgemm(false, true, m, n, k, 1f, a, k, w, k, 0f, direct, n);
+        Gemm.Sgemm(packed.Plan, false, true, m, n, k, 1f, a, k, w, k, 0f, direct, n);   // the same blocking: KC splits the k sums
         Assert.True(direct.AsSpan().SequenceEqual(viaPacked), "pre-packed and on-the-fly packed products differ");
     }
 

@@ -38,7 +38,7 @@ internal static unsafe class LstmLoops
         public readonly void Execute(int s)
         {
             int u0 = s * GateSlices.MaxUnits, w = Math.Min(GateSlices.MaxUnits, Hidden - u0), g4 = 4 * Hidden;
-            GemmDriver.RunSerial(GemmPlan.Default, false, false, Rows, 4 * w, HOut, 1f, HPrev, HPrevStride, null, 0, (float*)Packed[s], 1f, Gates + 4 * u0, g4);
+            GemmDriver.RunSerial(GemmPlan.Packed, false, false, Rows, 4 * w, HOut, 1f, HPrev, HPrevStride, null, 0, (float*)Packed[s], 1f, Gates + 4 * u0, g4);
             LstmCellKernels.Forward(Rows, w, Gates + 4 * u0, g4, Bias == null ? null : Bias + 4 * u0, CPrev + u0, StateC + u0, TanhC + u0, Hidden,
                 H + u0, HCopy == null ? null : HCopy + u0, HStride);
         }
