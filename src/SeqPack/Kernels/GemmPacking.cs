@@ -138,6 +138,12 @@ internal static unsafe class GemmPacking
                 {
                     float* src = b + (p0 + p) * ldb + j0 + jr;
                     float* d = dst + p * nr;
+                    if (cols == nr && nr % 8 == 0)
+                    {
+                        // A full panel row: vector copies in line (a MemoryCopy call per 64 bytes cost 20% of packing).
+                        for (int j = 0; j < nr; j += 8) Vector256.Load(src + j).Store(d + j);
+                        continue;
+                    }
                     Buffer.MemoryCopy(src, d, cols * sizeof(float), cols * sizeof(float));
                     for (int j = cols; j < nr; j++) d[j] = 0f;
                 }
