@@ -119,6 +119,7 @@ internal static unsafe class GemmDriver
         private readonly bool DirectA => !NoDirect && Isa == GemmIsa.Vector256 && !TransA && M <= MC;
 
         /// <summary>Computes rows i0..i1 and columns j0..j1 of C (j0 a multiple of NR).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Block(int i0, int i1, int j0, int j1)
         {
             var buffers = PackBuffers.ForThisThread(MC * KC, KC * NC);
@@ -161,6 +162,7 @@ internal static unsafe class GemmDriver
         /// 4 panels at once so that it still has 8 independent FMA chains; the panels are taken in groups of 4 so
         /// that they are still in L1 when it runs.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private readonly void Macro(int mc, int nc, int kc, float* ap, nint lda, float* bp, float* c, float beta)
         {
             int edgeRows = mc % MR, full = mc - edgeRows;

@@ -55,6 +55,7 @@ internal static unsafe class GemmPacking
     /// 8 k steps at a time, the 6 row vectors are transposed in registers (unpack, then shuffle, as in the
     /// classic 8×8 AVX transpose with two zero rows) and each k step's 6 floats are stored as 4 + 2.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA6(float* src, nint lda, int kc, float* dst)
     {
         float* r0 = src, r1 = src + lda, r2 = src + 2 * lda, r3 = src + 3 * lda, r4 = src + 4 * lda, r5 = src + 5 * lda;
@@ -108,6 +109,7 @@ internal static unsafe class GemmPacking
     /// One full 6-row micro-panel of a transposed A (stored K × M): each k step is 6 contiguous floats. With
     /// <paramref name="blockWidth"/> &gt; 0 (the first panel of a block) it also prefetches the block's rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA6Transposed(float* src, nint lda, int kc, float* dst, int blockWidth)
     {
         // The first panel of a block also requests every line of the block's rows a few rows ahead: the rows
@@ -127,6 +129,7 @@ internal static unsafe class GemmPacking
     /// Packs op(B)[p0..p0+kc, j0..j0+nc] into ⌈nc/NR⌉ micro-panels of NR·kc floats at <paramref name="dst"/>.
     /// op(B)[p, j] is <c>b[p·ldb + j]</c>, or <c>b[j·ldb + p]</c> when <paramref name="transB"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transB, float* b, nint ldb, int p0, int j0, int kc, int nc, int nr, float* dst)
     {
         for (int jr = 0; jr < nc; jr += nr, dst += nr * kc)

@@ -20,6 +20,7 @@ internal static class GruCellKernels
     /// <param name="hPrev">(rows, H) previous hidden state.</param>
     /// <param name="ghn">(rows, H) out: <c>h·W_hnᵀ + b_hn</c>, saved for backward.</param>
     /// <param name="h">(rows, H) out: new hidden state.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(int rows, int hidden, Span<float> gx, ReadOnlySpan<float> gh, ReadOnlySpan<float> bHn,
         ReadOnlySpan<float> hPrev, Span<float> ghn, Span<float> h)
     {
@@ -62,6 +63,7 @@ internal static class GruCellKernels
     /// <param name="dGh">(rows, 3H) out: gradient of <c>h·W_hhᵀ + b_hh</c> (da_r, da_z, da_n·r).</param>
     /// <param name="dAn">(rows, H) out: gradient of <c>x·W_inᵀ + b_in</c> (da_n).</param>
     /// <param name="dhPrev">(rows, H) out: dh·z.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(int rows, int hidden, ReadOnlySpan<float> act, ReadOnlySpan<float> ghn,
         ReadOnlySpan<float> hPrev, ReadOnlySpan<float> dh, Span<float> dGh, Span<float> dAn, Span<float> dhPrev)
     {

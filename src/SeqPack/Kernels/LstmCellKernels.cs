@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Numerics;
 using System.Runtime.Intrinsics;
@@ -27,6 +28,7 @@ internal static unsafe class LstmCellKernels
     /// <param name="cPrev">Previous cell state of the slice's units, rows <paramref name="stateStride"/> apart; likewise <paramref name="c"/> (new cell state) and <paramref name="tanhC"/>.</param>
     /// <param name="h">New hidden state (before any projection), rows <paramref name="hStride"/> apart; <paramref name="hCopy"/> (may be null) receives the same values.</param>
     /// <param name="bias">The slice's 4·units gate biases (same layout as a gate row), added to every row's pre-activations before the activations; null for none.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(int rows, int units, float* gates, int gateStride, float* bias, float* cPrev, float* c, float* tanhC,
         int stateStride, float* h, float* hCopy, int hStride)
     {
@@ -83,6 +85,7 @@ internal static unsafe class LstmCellKernels
     /// <param name="tanhC">Saved tanh of the cell state, rows <paramref name="stateStride"/> apart; likewise <paramref name="cPrev"/> and <paramref name="dc"/>.</param>
     /// <param name="dy">Output gradient or null; rows <paramref name="dhStride"/> apart, like <paramref name="dState"/>.</param>
     /// <param name="dBias">The slice's 4·units bias gradient (gate-row layout), accumulated into; null for none.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(int rows, int units, float* act, int gateStride, float* tanhC, float* cPrev, float* dc,
         int stateStride, float* dy, float* dState, int dhStride, float* dGates, float* dBias)
     {

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using SeqPack.Kernels;
 
 namespace SeqPack.Nn.Recurrent;
@@ -48,6 +49,7 @@ internal static unsafe class LstmLoops
     /// The forward time loop. <paramref name="bias"/>: b_ih + b_hh in kernel gate order (4H), added by the cell
     /// kernel, or empty; <paramref name="projection"/>: W_hr packed as the right operand of <c>r·W_hrᵀ</c>, or null.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(StepLayout layout, bool reverse, LstmLayer.Buffers b, ReadOnlySpan<float> bias,
         PackedMatrix[] packedWhh, PackedMatrix? projection)
     {
@@ -131,6 +133,7 @@ internal static unsafe class LstmLoops
     /// (kernel order) packed as the right operand of <c>dGates·W_hh</c>; <paramref name="projection"/>: W_hr
     /// packed as the right operand of <c>dh·W_hr</c>, or null.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(StepLayout layout, bool reverse, float[]? dy, LstmLayer.Buffers b, GradBuffers d,
         PackedMatrix packedWhh, PackedMatrix? projection)
     {
