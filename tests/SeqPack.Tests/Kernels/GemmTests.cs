@@ -125,6 +125,8 @@ public class GemmTests
     [InlineData(false, false, 1031, 67, 301)]
     [InlineData(false, true, 61, 1543, 211)]
     [InlineData(true, false, 523, 37, 1029)]
+    [InlineData(false, true, 300, 200, 400)]
+    [InlineData(true, true, 250, 333, 257)]
     public void Sgemm_LargeProducts_MatchReferenceAndDoNotDependOnThreadCount(bool transA, bool transB, int m, int n, int k)
     {
         Assert.True((long)m * n * k >= 1L << 24, "the case must be a large product");
