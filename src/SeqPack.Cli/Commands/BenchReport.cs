@@ -32,7 +32,7 @@ internal static class BenchReport
         {
             string one = data.PeakOneThread is { } p1 ? $"{F(p1.GflopsPerSecond, 1)} GFLOP/s on 1 thread, " : "";
             console.MarkupLine(Markup.Escape(
-                $"FMA peak (register-only Vector{p.VectorBits} loop, fp32, this run): {one}{F(p.GflopsPerSecond, 1)} GFLOP/s on {p.Threads} thread(s); '% peak' uses the latter."));
+                $"FMA peak (register-only Vector{p.VectorBits} loop, fp32, this run, the higher of before and after the cases): {one}{F(p.GflopsPerSecond, 1)} GFLOP/s on {p.Threads} thread(s); '% peak' uses the latter."));
         }
         console.MarkupLine(Markup.Escape(
             $"Peak working set of this process: {data.PeakWorkingSetBytes / (1024.0 * 1024.0):F0} MiB (all cases of the run together; " +
