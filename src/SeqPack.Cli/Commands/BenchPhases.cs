@@ -8,8 +8,9 @@ namespace SeqPack.Cli.Commands;
 /// <summary>
 /// <c>seqpack bench --phases</c>: where a training step's time goes, by stopwatch. The step is timed in three
 /// parts (packing, forward, backward); the GEMMs that the layers run over all rows (input projection; dX,
-/// dW_ih, dW_hh in backward) are timed on their own with the same shapes and threads, and the time loops are
-/// what remains: forward loop = forward − input GEMMs, backward loop = backward − the three GEMMs. The
+/// dW_ih and dW_hh in backward, the last two one GEMM for the LSTM) are timed on their own with the same
+/// shapes and threads, and the time loops are what remains: forward loop = forward − input GEMMs, backward
+/// loop = backward − the weight and input gradient GEMMs. The
 /// remainders also hold the small per-layer work (bias sums, weight re-ordering, the loss), so they are upper
 /// bounds for the loops themselves.
 /// </summary>
@@ -35,8 +36,13 @@ internal static class BenchPhases
             // The same calls as the layers make (LayerMath.InputProjection, LstmLayer/GruLayer.Backward), once per direction.
             inputGemm += w.Directions * TimeGemm(false, true, rows, gh, k, warmup, iters);
             dx += w.Directions * TimeGemm(false, false, rows, k, gh, warmup, iters);
-            dwIh += w.Directions * TimeGemm(true, false, gh, k, rows, warmup, iters);
-            dwHh += w.Directions * TimeGemm(true, false, gh, h, rows, warmup, iters);
+            if (w.Cell == BenchCell.Lstm)   // one GEMM dGatesᵀ·[X | H_prev] for both (LstmLayer, when both train)
+                dwIh += w.Directions * TimeGemm(true, false, gh, k + h, rows, warmup, iters);
+            else
+            {
+                dwIh += w.Directions * TimeGemm(true, false, gh, k, rows, warmup, iters);
+                dwHh += w.Directions * TimeGemm(true, false, gh, h, rows, warmup, iters);
+            }
             double f = 2.0 * gh * rows * w.Directions;
             inputFlops += f * k; dxFlops += f * k; dwIhFlops += f * k; dwHhFlops += f * h;
         }
@@ -53,8 +59,9 @@ internal static class BenchPhases
             new("  time loop (rest)", fwd - inputGemm, loopFlops, null),
             new("backward (total)", bwd, dxFlops + dwIhFlops + dwHhFlops + loopFlops, bwdBytes),
             new("  dX GEMM", dx, dxFlops, null),
-            new("  dW_ih GEMM", dwIh, dwIhFlops, null),
-            new("  dW_hh GEMM", dwHh, dwHhFlops, null),
+            .. (w.Cell == BenchCell.Lstm
+                ? new Phase[] { new("  dW_ih, dW_hh GEMM", dwIh, dwIhFlops + dwHhFlops, null) }
+                : [new("  dW_ih GEMM", dwIh, dwIhFlops, null), new("  dW_hh GEMM", dwHh, dwHhFlops, null)]),
             new("  time loop (rest)", bwd - dx - dwIh - dwHh, loopFlops, null),
             new("step", pack + fwd + bwd, w.Flops(lengths.Sum(), train: true), fwdBytes + bwdBytes),
         ];
