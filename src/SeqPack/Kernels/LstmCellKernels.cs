@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace SeqPack.Kernels;
@@ -15,8 +15,9 @@ namespace SeqPack.Kernels;
 /// Forward (Hochreiter and Schmidhuber 1997, with the forget gate of Gers et al. 2000, as in torch.nn.LSTM):
 /// <c>i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o), c = f·c_{t-1} + i·g, h = o·tanh(c)</c>.
 /// The activated gates overwrite the pre-activations and <c>tanh(c)</c> is kept: that is all backward needs.
-/// Forward is one pass per row: activations (<see cref="FastActivations"/>, relative error ≤ 2e-7), cell and
-/// hidden state while the values are in registers; 256-bit vectors with a scalar tail of the same arithmetic.
+/// Forward runs per row: the activations over the row's gate blocks (<see cref="FastActivations"/>, relative
+/// error ≤ 2e-7), then cell and hidden state in one loop; 256-bit vectors with a scalar tail of the same
+/// arithmetic. Backward is one pass per row.
 /// </remarks>
 internal static unsafe class LstmCellKernels
 {
@@ -40,7 +41,8 @@ internal static unsafe class LstmCellKernels
             // Each activation runs over its own contiguous gate block (i and f together), then one loop forms
             // c, tanh(c) and h. Fused into one loop, the four activations' constants and temporaries needed more
             // than the 16 ymm registers and RyuJIT spilled about 60 of them per vector of cells; split, each loop
-            // keeps one activation's constants in registers (one thread, L2-resident rows: 8.4 → 7.3 ns per cell; same operations, same bits).
+            // keeps one activation's constants in registers (one thread, L2-resident rows: 8.4 → 7.3 ns per
+            // cell; same operations, same bits).
             var row = new Span<float>(i, 4 * units);
             if (bias != null) TensorPrimitives.Add(row, new ReadOnlySpan<float>(bias, 4 * units), row);
             FastActivations.Sigmoid(row[..(2 * units)], row[..(2 * units)]);
