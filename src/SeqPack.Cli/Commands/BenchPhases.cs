@@ -29,7 +29,7 @@ internal static class BenchPhases
         var lengths = w.Lengths();
         int rows = packed ? lengths.Sum() : w.Batch * lengths.Max();
         int gates = w.Cell == BenchCell.Lstm ? 4 : 3, h = w.HiddenSize, gh = gates * h;
-        double inputGemm = 0, dx = 0, dwIh = 0, dwHh = 0, inputFlops = 0, dxFlops = 0, dwIhFlops = 0, dwHhFlops = 0;
+        double inputGemm = 0, dx = 0, dwIh = 0, dwHh = 0, dwJoint = 0, inputFlops = 0, dxFlops = 0, dwIhFlops = 0, dwHhFlops = 0;
         for (int layer = 0; layer < w.Layers; layer++)
         {
             int k = layer == 0 ? w.InputSize : h * w.Directions;
@@ -37,7 +37,7 @@ internal static class BenchPhases
             inputGemm += w.Directions * TimeGemm(false, true, rows, gh, k, warmup, iters);
             dx += w.Directions * TimeGemm(false, false, rows, k, gh, warmup, iters);
             if (w.Cell == BenchCell.Lstm)   // one GEMM dGatesᵀ·[X | H_prev] for both (LstmLayer, when both train)
-                dwIh += w.Directions * TimeGemm(true, false, gh, k + h, rows, warmup, iters);
+                dwJoint += w.Directions * TimeGemm(true, false, gh, k + h, rows, warmup, iters);
             else
             {
                 dwIh += w.Directions * TimeGemm(true, false, gh, k, rows, warmup, iters);
@@ -60,9 +60,9 @@ internal static class BenchPhases
             new("backward (total)", bwd, dxFlops + dwIhFlops + dwHhFlops + loopFlops, bwdBytes),
             new("  dX GEMM", dx, dxFlops, null),
             .. (w.Cell == BenchCell.Lstm
-                ? new Phase[] { new("  dW_ih, dW_hh GEMM", dwIh, dwIhFlops + dwHhFlops, null) }
+                ? new Phase[] { new("  dW_ih, dW_hh GEMM", dwJoint, dwIhFlops + dwHhFlops, null) }
                 : [new("  dW_ih GEMM", dwIh, dwIhFlops, null), new("  dW_hh GEMM", dwHh, dwHhFlops, null)]),
-            new("  time loop (rest)", bwd - dx - dwIh - dwHh, loopFlops, null),
+            new("  time loop (rest)", bwd - dx - dwIh - dwHh - dwJoint, loopFlops, null),
             new("step", pack + fwd + bwd, w.Flops(lengths.Sum(), train: true), fwdBytes + bwdBytes),
         ];
     }

@@ -86,19 +86,20 @@ internal static class LstmLayer
         Tensor? h0, Tensor? c0)
     {
         int rows = layout.Rows, batch = layout.Batch;
-        var inputs = new List<Tensor> { x };
-        inputs.AddRange(w.Present());
-        if (h0 is not null) inputs.Add(h0);
-        if (c0 is not null) inputs.Add(c0);
-        bool joint = Autograd.ShouldRecord(inputs.ToArray()) && w.WIh.RequiresGrad && w.WHh.RequiresGrad;
+        var inputList = new List<Tensor> { x };
+        inputList.AddRange(w.Present());
+        if (h0 is not null) inputList.Add(h0);
+        if (c0 is not null) inputList.Add(c0);
+        var inputs = inputList.ToArray();
+        bool joint = Autograd.ShouldRecord(inputs) && w.WIh.RequiresGrad && w.WHh.RequiresGrad;
         var buf = new Buffers(rows, batch, w, joint);
         if (joint)   // x goes beside h_{t-1} for the joint weight gradient
             for (int r = 0; r < rows; r++)
                 x.Data.AsSpan(r * buf.InputSize, buf.InputSize).CopyTo(buf.XH.AsSpan(r * buf.XHStride, buf.InputSize));
         int g4 = 4 * buf.Hidden;
         var bias = LayerMath.BiasSum(w.BIh, w.BHh);
-        // The biases are added by the cell kernel (one vector add while the gates are in registers), so the
-        // input projection is a plain GEMM that writes the gates without reading them.
+        // The biases are added by the cell kernel (to each gate row while it is in cache), so the input
+        // projection is a plain GEMM that writes the gates without reading them.
         LayerMath.InputProjection(rows, g4, buf.InputSize, x.Data, buf.WIh, [], buf.Gates);
         if (h0 is not null) h0.Data.CopyTo(buf.StateH, 0);
         if (c0 is not null) c0.Data.CopyTo(buf.StateC, 0);
@@ -108,7 +109,7 @@ internal static class LstmLayer
         var y = new Tensor(buf.Y, [rows, buf.HOut]);
         var hn = new Tensor(buf.StateH, [batch, buf.HOut]);
         var cn = new Tensor(buf.StateC, [batch, buf.Hidden]);
-        Autograd.Record([y, hn, cn], reverse ? "LstmLayerReverse" : "LstmLayer", inputs.ToArray(),
+        Autograd.Record([y, hn, cn], reverse ? "LstmLayerReverse" : "LstmLayer", inputs,
             grads => Backward(grads[0], grads[1], grads[2], x, layout, reverse, w, h0, c0, buf));
         if (y.Node is null) buf.Release();   // nothing recorded (no gradient needed): backward will never read them
         return (y, hn, cn);
