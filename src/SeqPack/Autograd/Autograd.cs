@@ -85,14 +85,18 @@ public static class Autograd
         }
 
         var pending = new Dictionary<GradNode, Tensor?[]>(ReferenceEqualityComparer.Instance);
-        var owned = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        var writable = new HashSet<float[]>(ReferenceEqualityComparer.Instance);
         using var _ = NoGrad();
         for (int i = 0; i < tensors.Count; i++)
-            Deliver(tensors[i], gradients[i], pending, owned);
+            Deliver(tensors[i], gradients[i], pending, writable);
 
         foreach (var node in TopologicalOrder(tensors))
         {
             if (!pending.Remove(node, out var outputGrads)) continue;
+            // The rule may pass these tensors on unchanged (Add gives its gradient to both inputs), so from here
+            // on nothing may write into them: another sum for either input would change the other one too.
+            foreach (var g in outputGrads)
+                if (g is not null) writable.Remove(g.Data);
             var inputGrads = node.Backward(outputGrads);
             if (inputGrads.Length != node.Inputs.Length)
                 throw new InvalidOperationException($"The gradient rule of '{node.Op}' returned {inputGrads.Length} gradients for {node.Inputs.Length} inputs.");
@@ -103,37 +107,67 @@ public static class Autograd
                 if (g is null || !input.RequiresGrad) continue;
                 if (!Shapes.Equal(g.ShapeSpan, input.ShapeSpan))
                     throw new InvalidOperationException($"The gradient rule of '{node.Op}' returned shape {Shapes.Format(g.ShapeSpan)} for input {i} of shape {Shapes.Format(input.ShapeSpan)}.");
-                Deliver(input, g, pending, owned);
+                Deliver(input, g, pending, writable);
             }
         }
     }
 
     /// <summary>
-    /// Routes a gradient to a leaf's <see cref="Tensor.Grad"/> or to the pending sum of the node output that
-    /// made the tensor. Sums are copy-on-write: the first gradient is kept by reference (rules may return a
-    /// tensor that shares a buffer with another gradient, so it is never written to), and only a second
-    /// gradient for the same output allocates a buffer of the engine's own (<paramref name="owned"/>) to add into.
+    /// Marks a gradient that a rule has just allocated, keeps no reference to, and shares with no other tensor
+    /// it returns, and returns it. The engine may then keep the buffer itself, as a leaf's <see cref="Tensor.Grad"/>
+    /// or as the running sum of a node output, instead of copying it (PyTorch's AccumulateGrad likewise steals
+    /// a gradient that nothing else references).
     /// </summary>
-    private static void Deliver(Tensor t, Tensor g, Dictionary<GradNode, Tensor?[]> pending, HashSet<Tensor> owned)
+    internal static Tensor? Unshared(Tensor? g)
     {
+        if (g is not null) g.GradientUnshared = true;
+        return g;
+    }
+
+    /// <summary>
+    /// Routes a gradient to a leaf's <see cref="Tensor.Grad"/> or to the pending sum of the node output that
+    /// made the tensor. A gradient from a rule may share its buffer with other gradients (a rule can pass one on
+    /// unchanged, or return the same tensor for two inputs), so the engine writes only into buffers in
+    /// <paramref name="writable"/>: sums it allocated and gradients marked <see cref="Unshared"/>, each
+    /// referenced by one pending sum or one leaf's <see cref="Tensor.Grad"/> alone. Anything else is kept by
+    /// reference and copied on the first write (a second gradient for the same output allocates the sum).
+    /// </summary>
+    private static void Deliver(Tensor t, Tensor g, Dictionary<GradNode, Tensor?[]> pending, HashSet<float[]> writable)
+    {
+        bool unshared = g.GradientUnshared;
+        g.GradientUnshared = false;   // a buffer is adopted at most once
+        if (writable.Contains(g.Data))
+        {
+            // Already adopted (a rule returned the same tensor twice): the engine writes into that buffer elsewhere.
+            g = g.Clone();
+            unshared = true;
+        }
         if (t.Node is null)
         {
             if (!t.RequiresGrad) return;
-            if (t.Grad is null) t.Grad = g.Clone();   // .Grad is the user's: it must not alias anything
+            if (t.Grad is null)
+            {
+                t.Grad = unshared ? g : g.Clone();   // .Grad is the user's: it must not alias anything
+                writable.Add(t.Grad.Data);
+            }
             else AddInto(t.Grad, g);
             return;
         }
         if (!pending.TryGetValue(t.Node, out var slots))
             pending[t.Node] = slots = new Tensor?[t.Node.OutputCount];
         ref var slot = ref slots[t.OutputIndex];
-        if (slot is null) slot = g;
-        else if (owned.Contains(slot)) AddInto(slot, g);
+        if (slot is null)
+        {
+            slot = g;
+            if (unshared) writable.Add(g.Data);
+        }
+        else if (writable.Contains(slot.Data)) AddInto(slot, g);
         else
         {
-            var sum = new float[g.Size];
+            var sum = GC.AllocateUninitializedArray<float>(g.Size);
             System.Numerics.Tensors.TensorPrimitives.Add(slot.Data, g.Data, sum);
             slot = new Tensor(sum, g.Shape);
-            owned.Add(slot);
+            writable.Add(sum);
         }
     }
 

@@ -55,7 +55,7 @@ public sealed partial class Tensor
                 var da = new float[count * m * k];
                 for (int i = 0; i < count; i++)
                     Gemm.Sgemm(false, true, m, k, n, 1f, g.Data.AsSpan(i * m * n, m * n), n, eb.AsSpan(i * k * n, k * n), n, 0f, da.AsSpan(i * m * k, m * k), k);
-                ga = Broadcasting.SumToShape(new Tensor(da, batch.Concat(new[] { m, k }).ToArray()), a.shape);
+                ga = Autograd.Unshared(Broadcasting.SumToShape(new Tensor(da, batch.Concat(new[] { m, k }).ToArray()), a.shape));
             }
             if (b.RequiresGrad)
             {
@@ -63,7 +63,7 @@ public sealed partial class Tensor
                 var db = new float[count * k * n];
                 for (int i = 0; i < count; i++)
                     Gemm.Sgemm(true, false, k, n, m, 1f, ea.AsSpan(i * m * k, m * k), k, g.Data.AsSpan(i * m * n, m * n), n, 0f, db.AsSpan(i * k * n, k * n), n);
-                gb = Broadcasting.SumToShape(new Tensor(db, batch.Concat(new[] { k, n }).ToArray()), b.shape);
+                gb = Autograd.Unshared(Broadcasting.SumToShape(new Tensor(db, batch.Concat(new[] { k, n }).ToArray()), b.shape));
             }
             return [ga, gb];
         });

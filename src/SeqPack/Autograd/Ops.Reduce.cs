@@ -10,7 +10,7 @@ public sealed partial class Tensor
     {
         var r = Scalar(TensorPrimitives.Sum(Data));
         var inShape = shape;
-        return Autograd.Record(r, "Sum", [this], g => [Full(g.Data[0], inShape)]);
+        return Autograd.Record(r, "Sum", [this], g => [Autograd.Unshared(Full(g.Data[0], inShape))]);
     }
 
     /// <summary>The mean of all elements, as a scalar tensor.</summary>
@@ -20,7 +20,7 @@ public sealed partial class Tensor
         var r = Scalar(TensorPrimitives.Sum(Data) / Size);
         var inShape = shape;
         int n = Size;
-        return Autograd.Record(r, "Mean", [this], g => [Full(g.Data[0] / n, inShape)]);
+        return Autograd.Record(r, "Mean", [this], g => [Autograd.Unshared(Full(g.Data[0] / n, inShape))]);
     }
 
     /// <summary>Sums over dimension <paramref name="dim"/>, keeping it with extent 1 when <paramref name="keepDim"/> is set.</summary>

@@ -84,7 +84,7 @@ public sealed partial class Embedding : Module
                 if (idx[i] == pad) continue;
                 System.Numerics.Tensors.TensorPrimitives.Add(dw.AsSpan(idx[i] * dim, dim), g.AsSpan().Slice(i * dim, dim), dw.AsSpan(idx[i] * dim, dim));
             }
-            return [new Tensor(dw, [rows, dim])];
+            return [Autograd.Unshared(new Tensor(dw, [rows, dim]))];
         });
     }
 }

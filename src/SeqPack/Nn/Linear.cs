@@ -66,20 +66,20 @@ public sealed class Linear : Module
             {
                 var dx = new float[m * inF];                                      // dX = dY·W   (M, in)
                 Gemm.Sgemm(false, false, m, inF, outF, 1f, g.AsSpan(), outF, w.AsSpan(), inF, 0f, dx, inF);
-                grads[0] = new Tensor(dx, x.Shape);
+                grads[0] = Autograd.Unshared(new Tensor(dx, x.Shape));
             }
             if (w.RequiresGrad)
             {
                 var dw = new float[outF * inF];                                   // dW = dYᵀ·X  (out, in)
                 Gemm.Sgemm(true, false, outF, inF, m, 1f, g.AsSpan(), outF, x.AsSpan(), inF, 0f, dw, inF);
-                grads[1] = new Tensor(dw, [outF, inF]);
+                grads[1] = Autograd.Unshared(new Tensor(dw, [outF, inF]));
             }
             if (b is not null && b.RequiresGrad)
             {
                 var db = new float[outF];                                         // db = Σ_rows dY (out)
                 for (int r = 0; r < m; r++)
                     System.Numerics.Tensors.TensorPrimitives.Add(db, g.AsSpan().Slice(r * outF, outF), db);
-                grads[2] = new Tensor(db, [outF]);
+                grads[2] = Autograd.Unshared(new Tensor(db, [outF]));
             }
             return grads;
         });

@@ -63,9 +63,10 @@ internal static class RowRouting
         var dsrc = new float[]?[sources.Length];
         for (int s = 0; s < sources.Length; s++)
             if (sources[s].RequiresGrad)
-                dsrc[s] = read[s] * rowSize == sources[s].Size   // every element receives a copied gradient
-                    ? GC.AllocateUninitializedArray<float>(sources[s].Size)
-                    : new float[sources[s].Size];
+            {
+                dsrc[s] = GC.AllocateUninitializedArray<float>(sources[s].Size);
+                if (read[s] * rowSize != sources[s].Size) ClearUnread(dsrc[s]!, s, grads, rowSize, runs);
+            }
         for (int k = 0; k < runs.Count; k++)
         {
             var r = runs[k];
@@ -76,8 +77,31 @@ internal static class RowRouting
         }
         var result = new Tensor?[sources.Length];
         for (int s = 0; s < sources.Length; s++)
-            if (dsrc[s] is { } d) result[s] = new Tensor(d, sources[s].Shape);
+            if (dsrc[s] is { } d) result[s] = Autograd.Unshared(new Tensor(d, sources[s].Shape));
         return result;
+    }
+
+    /// <summary>
+    /// Zeroes the rows of source <paramref name="src"/>'s gradient that no run copies into (the padding of a
+    /// padded batch), so that every element is written once instead of cleared and then overwritten.
+    /// </summary>
+    private static void ClearUnread(float[] d, int src, Tensor?[] grads, int rowSize, IReadOnlyList<RowRun> runs)
+    {
+        int rows = d.Length / rowSize;
+        var read = new bool[rows];
+        for (int k = 0; k < runs.Count; k++)
+        {
+            var r = runs[k];
+            if (r.Src == src && grads[r.Dst] is not null) read.AsSpan(r.SrcRow, r.Rows).Fill(true);
+        }
+        for (int row = 0; row < rows;)
+        {
+            if (read[row]) { row++; continue; }
+            int end = row + 1;
+            while (end < rows && !read[end]) end++;
+            d.AsSpan(row * rowSize, (end - row) * rowSize).Clear();
+            row = end;
+        }
     }
 }
 

@@ -77,6 +77,9 @@ public sealed partial class Tensor
     /// <summary>The gradient accumulated by <see cref="Backward"/> into a leaf that requires a gradient, like PyTorch's <c>.grad</c>.</summary>
     public Tensor? Grad { get; internal set; }
 
+    /// <summary>Set by <see cref="Autograd.Unshared"/> on a rule's fresh gradient; cleared when the engine delivers it.</summary>
+    internal bool GradientUnshared;
+
     /// <summary>Clears <see cref="Grad"/>.</summary>
     public void ZeroGrad() => Grad = null;
 
@@ -120,7 +123,7 @@ public sealed partial class Tensor
     public static Tensor Full(float value, params int[] shape)
     {
         int size = Shapes.CheckedSize(shape, nameof(shape));
-        var data = new float[size];
+        var data = GC.AllocateUninitializedArray<float>(size);   // every element is written once, by the fill
         data.AsSpan().Fill(value);
         return new Tensor(data, (int[])shape.Clone());
     }

@@ -83,6 +83,91 @@ public class AutogradTests
         Assert.Equal(new[] { 1f, 10f, 100f, 1000f }, seed.ToArray());   // the caller's gradient is untouched
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Backward_SumPassedOnToTwoInputs_IsNotWrittenByALaterGradient(int order)
+    {
+        // y = p + q receives two gradients, so the engine sums them into a buffer of its own; Add then passes
+        // that very sum to both p and q. A later gradient for p must not be added into it, or q's gradient
+        // changes too. The orders put the consumers of p and q at different places in the topological order
+        // (before the fix, orders 2 and 3 gave 71 and 70).
+        var a = Tensor.FromArray([1f], 1);
+        a.RequiresGrad = true;
+        var p = a * 2f;
+        var q = a * 3f;
+        var y = p + q;
+        var ly = (y * 2f + y * 3f).Sum();   // dL/dy = 5
+        var lp = (p * 5f).Sum();            // dL/dp = 5 + 5
+        var lq = (q * 7f).Sum();            // dL/dq = 5 + 7
+        var l = order switch
+        {
+            0 => ly + lp + lq, 1 => lp + ly + lq, 2 => lq + lp + ly,
+            3 => lp + lq + ly, 4 => ly + lq + lp, _ => lq + ly + lp,
+        };
+        l.Backward();
+        Assert.Equal(2f * 10f + 3f * 12f, a.Grad!.Item());
+    }
+
+    [Fact]
+    public void Backward_OneFreshGradientForTwoLeaves_GivesEachItsOwnBuffer()
+    {
+        // An LSTM's rule returns one bias-gradient tensor for both b_ih and b_hh. The engine may keep a fresh
+        // gradient as a leaf's .Grad without copying it, but only once: a second backward accumulates into
+        // each .Grad, and aliased buffers would receive it twice.
+        var lstm = new SeqPack.Nn.Lstm(3, 4, rng: new Rng(5));
+        var x = Tensor.Randn(new Rng(6), 5, 2, 3);
+        lstm.Forward(x).Output.Sum().Backward();
+        var bih = lstm.NamedParameters().Single(p => p.Name == "bias_ih_l0").Parameter;
+        var bhh = lstm.NamedParameters().Single(p => p.Name == "bias_hh_l0").Parameter;
+        var once = bih.Grad!.ToArray();
+        Assert.Equal(once, bhh.Grad!.ToArray());
+        lstm.Forward(x).Output.Sum().Backward();
+        Assert.Equal(once.Select(v => 2f * v).ToArray(), bih.Grad!.ToArray());
+        Assert.Equal(once.Select(v => 2f * v).ToArray(), bhh.Grad!.ToArray());
+    }
+
+    [Fact]
+    public void Backward_PassedOnSeed_IsCopiedIntoTheLeafGrad()
+    {
+        // Reshape passes the caller's gradient on as a view of the same buffer: the leaf's .Grad must be a
+        // copy, or the second backward would add into the caller's tensor.
+        var x = Tensor.FromArray([1f, 2f, 3f, 4f], 4);
+        x.RequiresGrad = true;
+        var seed = Tensor.FromArray([1f, 10f, 100f, 1000f], 2, 2);
+        x.Reshape(2, 2).Backward(seed);
+        x.Reshape(2, 2).Backward(seed);
+        Assert.Equal(new[] { 2f, 20f, 200f, 2000f }, x.Grad!.ToArray());
+        Assert.Equal(new[] { 1f, 10f, 100f, 1000f }, seed.ToArray());
+    }
+
+    [Fact]
+    public void Backward_FreshGradientKeptAsASum_IsNotSharedWithALeaf()
+    {
+        // Linear's fresh dX becomes the pending sum of h (h feeds two consumers) and is added into; x's .Grad
+        // must still come out right, and a second backward must accumulate exactly once.
+        var lin = new SeqPack.Nn.Linear(3, 2, rng: new Rng(7));
+        var x = Tensor.Randn(new Rng(8), 4, 3);
+        x.RequiresGrad = true;
+        Tensor Loss()
+        {
+            var h = x * 1f;
+            return (lin.Forward(h).Sum() + (h * 2f).Sum() + lin.Forward(h).Sum());
+        }
+        Loss().Backward();
+        var once = x.Grad!.ToArray();
+        var w = lin.NamedParameters().Single(p => p.Name == "weight").Parameter.ToArray();
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < 3; c++)
+                Assert.Equal(2f + 2f * (w[c] + w[3 + c]), once[r * 3 + c], 5);
+        Loss().Backward();
+        Assert.Equal(once.Select(v => 2f * v).ToArray(), x.Grad!.ToArray());
+    }
+
     [Fact]
     public void NoGrad_RecordsNothing()
     {

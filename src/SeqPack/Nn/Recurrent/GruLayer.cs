@@ -154,7 +154,7 @@ internal static class GruLayer
             var dx = GC.AllocateUninitializedArray<float>(rows * inputSize);   // (N, I); the first GEMM has beta = 0
             Gemm.Sgemm(false, false, rows, inputSize, h2, 1f, d.DGh, g3, w.WIh.Data, inputSize, 0f, dx, inputSize);
             Gemm.Sgemm(false, false, rows, inputSize, h, 1f, d.DAn, h, w.WIh.Data.AsSpan(h2 * inputSize), inputSize, 1f, dx, inputSize);
-            grads.Add(new Tensor(dx, [rows, inputSize]));
+            grads.Add(Autograd.Unshared(new Tensor(dx, [rows, inputSize])));
         }
         else grads.Add(null);
         if (w.WIh.RequiresGrad)
@@ -162,7 +162,7 @@ internal static class GruLayer
             var dw = GC.AllocateUninitializedArray<float>(g3 * inputSize);   // (3H, I); both row blocks written with beta = 0
             Gemm.Sgemm(true, false, h2, inputSize, rows, 1f, d.DGh, g3, x.Data, inputSize, 0f, dw, inputSize);
             Gemm.Sgemm(true, false, h, inputSize, rows, 1f, d.DAn, h, x.Data, inputSize, 0f, dw.AsSpan(h2 * inputSize), inputSize);
-            grads.Add(new Tensor(dw, [g3, inputSize]));
+            grads.Add(Autograd.Unshared(new Tensor(dw, [g3, inputSize])));
         }
         else grads.Add(null);
         grads.Add(LayerMath.WeightGrad(w.WHh, g3, h, rows, d.DGh, b.HPrev));
@@ -170,10 +170,10 @@ internal static class GruLayer
         {
             var db = LayerMath.ColumnSums(rows, g3, d.DGh, g3);
             LayerMath.ColumnSums(rows, h, d.DAn, h).CopyTo(db, h2);
-            grads.Add(new Tensor(db, [g3]));
+            grads.Add(Autograd.Unshared(new Tensor(db, [g3])));
         }
-        if (w.BHh is not null) grads.Add(new Tensor(LayerMath.ColumnSums(rows, g3, d.DGh, g3), [g3]));
-        if (h0 is not null) grads.Add(new Tensor(d.DStateH, [batch, h]));
+        if (w.BHh is not null) grads.Add(Autograd.Unshared(new Tensor(LayerMath.ColumnSums(rows, g3, d.DGh, g3), [g3])));
+        if (h0 is not null) grads.Add(Autograd.Unshared(new Tensor(d.DStateH, [batch, h])));
         b.Release();
         d.Release();
         return grads.ToArray();

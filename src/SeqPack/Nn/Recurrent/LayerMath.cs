@@ -64,6 +64,6 @@ internal static class LayerMath
         if (!weight.RequiresGrad) return null;
         var dw = GC.AllocateUninitializedArray<float>(m * k);   // beta = 0 writes every element (k = 0 rows: cleared)
         Gemm.Sgemm(true, false, m, k, rows, 1f, dOut, m, input, k, 0f, dw, k);
-        return new Tensor(dw, [m, k]);
+        return Autograd.Unshared(new Tensor(dw, [m, k]));
     }
 }

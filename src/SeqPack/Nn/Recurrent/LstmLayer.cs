@@ -136,7 +136,7 @@ internal static class LstmLayer
         {
             var dx = GC.AllocateUninitializedArray<float>(rows * inputSize);   // (N, I) = dGates · W_ih (both in kernel gate order), beta = 0
             Gemm.Sgemm(false, false, rows, inputSize, g4, 1f, d.DGates, g4, b.WIh, inputSize, 0f, dx, inputSize);
-            grads.Add(new Tensor(dx, [rows, inputSize]));
+            grads.Add(Autograd.Unshared(new Tensor(dx, [rows, inputSize])));
         }
         else grads.Add(null);
         if (b.JointWeightGrad)
@@ -144,8 +144,8 @@ internal static class LstmLayer
             // (4H, I + Hout) = dGatesᵀ·[X | H_prev]; its two column blocks are dW_ih and dW_hh.
             var joint = ScratchPool.Rent(g4 * b.XHStride);
             Gemm.Sgemm(true, false, g4, b.XHStride, rows, 1f, d.DGates, g4, b.XH, b.XHStride, 0f, joint, b.XHStride);
-            grads.Add(new Tensor(b.Slices.ToTorchRows(joint, b.XHStride, 0, inputSize), w.WIh.Shape));
-            grads.Add(new Tensor(b.Slices.ToTorchRows(joint, b.XHStride, inputSize, hOut), w.WHh.Shape));
+            grads.Add(Autograd.Unshared(new Tensor(b.Slices.ToTorchRows(joint, b.XHStride, 0, inputSize), w.WIh.Shape)));
+            grads.Add(Autograd.Unshared(new Tensor(b.Slices.ToTorchRows(joint, b.XHStride, inputSize, hOut), w.WHh.Shape)));
             ScratchPool.Return(joint);
         }
         else
@@ -153,12 +153,12 @@ internal static class LstmLayer
             grads.Add(GateWeightGrad(w.WIh, b.Slices, rows, d.DGates, x.Data));
             grads.Add(GateWeightGrad(w.WHh, b.Slices, rows, d.DGates, b.XH));
         }
-        Tensor? dBias = hasBias ? new Tensor(b.Slices.ToTorchRows(d.DBias, 1), [g4]) : null;
+        Tensor? dBias = hasBias ? Autograd.Unshared(new Tensor(b.Slices.ToTorchRows(d.DBias, 1), [g4])) : null;   // given to both biases: the engine copies it for the second
         if (w.BIh is not null) grads.Add(dBias);
         if (w.BHh is not null) grads.Add(dBias);
         if (w.WHr is not null) grads.Add(LayerMath.WeightGrad(w.WHr, hOut, h, rows, d.DHTotal, b.R));
-        if (h0 is not null) grads.Add(new Tensor(d.DStateH, [batch, hOut]));
-        if (c0 is not null) grads.Add(new Tensor(d.DStateC, [batch, h]));
+        if (h0 is not null) grads.Add(Autograd.Unshared(new Tensor(d.DStateH, [batch, hOut])));
+        if (c0 is not null) grads.Add(Autograd.Unshared(new Tensor(d.DStateC, [batch, h])));
         b.Release();
         ScratchPool.Return(d.DHTotal);
         return grads.ToArray();
@@ -168,6 +168,6 @@ internal static class LstmLayer
     internal static Tensor? GateWeightGrad(Tensor weight, GateSlices slices, int rows, ReadOnlySpan<float> dGates, ReadOnlySpan<float> input)
     {
         var kernelOrder = LayerMath.WeightGrad(weight, weight.Dim(0), weight.Dim(1), rows, dGates, input);
-        return kernelOrder is null ? null : new Tensor(slices.ToTorchRows(kernelOrder.Data, weight.Dim(1)), weight.Shape);
+        return kernelOrder is null ? null : Autograd.Unshared(new Tensor(slices.ToTorchRows(kernelOrder.Data, weight.Dim(1)), weight.Shape));
     }
 }

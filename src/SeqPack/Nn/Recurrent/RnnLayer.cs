@@ -117,15 +117,15 @@ internal static class RnnLayer
         {
             var dx = GC.AllocateUninitializedArray<float>(rows * inputSize);   // beta = 0
             Gemm.Sgemm(false, false, rows, inputSize, h, 1f, dPre, h, w.WIh.Data, inputSize, 0f, dx, inputSize);
-            grads.Add(new Tensor(dx, [rows, inputSize]));
+            grads.Add(Autograd.Unshared(new Tensor(dx, [rows, inputSize])));
         }
         else grads.Add(null);
         grads.Add(LayerMath.WeightGrad(w.WIh, h, inputSize, rows, dPre, x.Data));
         grads.Add(LayerMath.WeightGrad(w.WHh, h, h, rows, dPre, b.HPrev));
-        Tensor? dBias = w.BIh is not null ? new Tensor(LayerMath.ColumnSums(rows, h, dPre, h), [h]) : null;
+        Tensor? dBias = w.BIh is not null ? Autograd.Unshared(new Tensor(LayerMath.ColumnSums(rows, h, dPre, h), [h])) : null;   // given to both biases: the engine copies it for the second
         if (w.BIh is not null) grads.Add(dBias);
         if (w.BHh is not null) grads.Add(dBias);
-        if (h0 is not null) grads.Add(new Tensor(dState, [batch, h]));
+        if (h0 is not null) grads.Add(Autograd.Unshared(new Tensor(dState, [batch, h])));
         b.Release();
         ScratchPool.Return(dPre, dhScratch);
         return grads.ToArray();
