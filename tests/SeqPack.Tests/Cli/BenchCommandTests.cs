@@ -5,6 +5,7 @@ using Spectre.Console.Cli;
 
 namespace SeqPack.Tests.Cli;
 
+[Collection(nameof(SeqPack.Tests.Kernels.GemmDriverCollection))]   // sets Compute.Threads
 public class BenchCommandTests
 {
     // Stands in for a recurrent layer: remembers which steps were asked for.

@@ -3,7 +3,8 @@ using SeqPack.Kernels;
 namespace SeqPack.Tests.Kernels;
 
 /// <summary>
-/// The GEMM tests that read or flip the static <see cref="GemmDriver.NoDirect"/> hook run one after another.
+/// Tests that change process-wide kernel settings (the static <see cref="GemmDriver.NoDirect"/> hook,
+/// <see cref="Compute.Threads"/>) or assert on them run one after another.
 /// </summary>
 [CollectionDefinition(nameof(GemmDriverCollection))]
 public sealed class GemmDriverCollection;

@@ -3,6 +3,7 @@ using SeqPack.Kernels;
 namespace SeqPack.Tests.Kernels;
 
 /// <summary>The persistent pool runs every task exactly once, from any caller, nested or concurrent.</summary>
+[Collection(nameof(GemmDriverCollection))]   // sets Compute.Threads
 public class WorkerPoolTests
 {
     private unsafe struct MarkJob : IParallelJob
