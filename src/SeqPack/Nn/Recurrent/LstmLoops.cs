@@ -35,22 +35,13 @@ internal static unsafe class LstmLoops
         public float* HPrev, Gates, Bias, CPrev, StateC, TanhC, H, HCopy;
         public int HStride, HPrevStride;
         public nint* Packed;
-        /// <summary>Where the next step's rows keep h_{t-1} (their XH rows; null: the caller copies), and how many continue.</summary>
-        public float* HNext;
-        public int NextRows;
 
         public readonly void Execute(int s)
         {
             int u0 = s * GateSlices.MaxUnits, w = Math.Min(GateSlices.MaxUnits, Hidden - u0), g4 = 4 * Hidden;
             GemmDriver.RunSerial(GemmPlan.Packed, false, false, Rows, 4 * w, HOut, 1f, HPrev, HPrevStride, null, 0, (float*)Packed[s], 1f, Gates + 4 * u0, g4);
-            // Each task saves its own units of c_{t-1} and hands its units of h_t to the next step, so the caller
-            // has no serial copy between two steps (the other thread would only wait through it).
-            for (int r = 0; r < Rows; r++)
-                new ReadOnlySpan<float>(StateC + (nint)r * Hidden + u0, w).CopyTo(new Span<float>(CPrev + (nint)r * Hidden + u0, w));
             LstmCellKernels.Forward(Rows, w, Gates + 4 * u0, g4, Bias == null ? null : Bias + 4 * u0, CPrev + u0, StateC + u0, TanhC + u0, Hidden,
                 H + u0, HCopy == null ? null : HCopy + u0, HStride);
-            for (int r = 0; r < NextRows; r++)
-                new ReadOnlySpan<float>(H + (nint)r * HStride + u0, w).CopyTo(new Span<float>(HNext + (nint)r * HPrevStride + u0, w));
         }
     }
 
@@ -68,17 +59,12 @@ internal static unsafe class LstmLoops
         long counted = 0;
         fixed (float* gates = b.Gates, biasp = bias, cPrev = b.CPrev, tanhC = b.TanhC, xh = b.XH, r = b.R, y = b.Y, stateH = b.StateH, stateC = b.StateC)
         {
-            int handedOn = 0;   // rows of this step whose h_{t-1} the previous step's tasks already wrote into XH
             for (int step = 0; step < layout.Steps; step++)
             {
                 int t = layout.StepAt(step, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
-                // The other rows take h_{t-1} from the running state: all of them at the first step or with a
-                // projection, and in reverse the sequences that start at this step (their initial state).
-                for (int i = handedOn; i < n; i++)
+                for (int i = 0; i < n; i++)
                     b.StateH.AsSpan(i * hOut, hOut).CopyTo(b.XH.AsSpan((r0 + i) * b.XHStride + b.HPrevColumn, hOut));
-                bool last = step == layout.Steps - 1;
-                int tNext = last ? t : layout.StepAt(step + 1, reverse);
-                handedOn = last || projection is not null ? 0 : Math.Min(n, layout.BatchSizes[tNext]);
+                b.StateC.AsSpan(0, n * h).CopyTo(b.CPrev.AsSpan(r0 * h, n * h));
                 var job = new ForwardStep
                 {
                     Rows = n, Hidden = h, HOut = hOut, Packed = packed, Bias = bias.IsEmpty ? null : biasp,
@@ -87,8 +73,6 @@ internal static unsafe class LstmLoops
                     H = projection is null ? y + (nint)r0 * hOut : r + (nint)r0 * h,
                     HCopy = projection is null ? stateH : null,
                     HStride = projection is null ? hOut : h,
-                    HNext = handedOn == 0 ? null : xh + (nint)layout.Offsets[tNext] * b.XHStride + b.HPrevColumn,
-                    NextRows = handedOn,
                 };
                 WorkerPool.Run(job, slices);
                 if (projection is not null)
