@@ -166,13 +166,15 @@ internal static class GruLayer
         }
         else grads.Add(null);
         grads.Add(LayerMath.WeightGrad(w.WHh, g3, h, rows, d.DGh, b.HPrev));
+        // db_hh = Σ_rows dGh; db_ih is the same in its r and z blocks and Σ_rows dAn in its n block.
+        var dGhSums = w.BIh is not null || w.BHh is not null ? LayerMath.ColumnSums(rows, g3, d.DGh, g3) : [];
         if (w.BIh is not null)
         {
-            var db = LayerMath.ColumnSums(rows, g3, d.DGh, g3);
+            var db = (float[])dGhSums.Clone();
             LayerMath.ColumnSums(rows, h, d.DAn, h).CopyTo(db, h2);
             grads.Add(Autograd.Unshared(new Tensor(db, [g3])));
         }
-        if (w.BHh is not null) grads.Add(Autograd.Unshared(new Tensor(LayerMath.ColumnSums(rows, g3, d.DGh, g3), [g3])));
+        if (w.BHh is not null) grads.Add(Autograd.Unshared(new Tensor(dGhSums, [g3])));
         if (h0 is not null) grads.Add(Autograd.Unshared(new Tensor(d.DStateH, [batch, h])));
         b.Release();
         d.Release();
