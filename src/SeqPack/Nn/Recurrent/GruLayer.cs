@@ -72,22 +72,57 @@ internal static class GruLayer
     }
 
     /// <summary>The forward time loop over preallocated buffers (allocation-free).</summary>
-    internal static void ForwardLoop(StepLayout layout, bool reverse, PackedMatrix wHhT, ReadOnlyMemory<float> bHn, Buffers b)
+    /// <remarks>
+    /// Per step: <c>h_{t-1}·W_hhᵀ</c> (one GEMM, parallel over its columns), then the cell over the step's rows,
+    /// parallel over blocks of rows (<see cref="CellTasks"/>). Each row is computed by the same code whichever
+    /// task takes it, so the results do not depend on the thread count.
+    /// </remarks>
+    internal static unsafe void ForwardLoop(StepLayout layout, bool reverse, PackedMatrix wHhT, ReadOnlyMemory<float> bHn, Buffers b)
     {
         int h = b.Hidden, g3 = 3 * h;
         long counted = 0;
-        for (int s = 0; s < layout.Steps; s++)
+        fixed (float* gates = b.Gates, gh = b.Gh, bhn = bHn.Span, hPrevAll = b.HPrev, ghn = b.Ghn, yAll = b.Y, state = b.StateH)
         {
-            int t = layout.StepAt(s, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
-            var hPrev = b.HPrev.AsSpan(r0 * h, n * h);
-            var y = b.Y.AsSpan(r0 * h, n * h);
-            b.StateH.AsSpan(0, n * h).CopyTo(hPrev);
-            Gemm.Sgemm(false, n, 1f, hPrev, h, wHhT, 0f, b.Gh, g3);
-            GruCellKernels.Forward(n, h, b.Gates.AsSpan(r0 * g3, n * g3), b.Gh, bHn.Span, hPrev, b.Ghn.AsSpan(r0 * h, n * h), y);
-            y.CopyTo(b.StateH);
-            counted += n;
+            for (int s = 0; s < layout.Steps; s++)
+            {
+                int t = layout.StepAt(s, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
+                var hPrev = b.HPrev.AsSpan(r0 * h, n * h);
+                b.StateH.AsSpan(0, n * h).CopyTo(hPrev);
+                Gemm.Sgemm(false, n, 1f, hPrev, h, wHhT, 0f, b.Gh, g3);
+                var job = new CellForward
+                {
+                    Rows = n, Hidden = h, Tasks = CellTasks(n, h),
+                    Gates = gates + (nint)r0 * g3, Gh = gh, BHn = bHn.IsEmpty ? null : bhn, HPrev = hPrevAll + (nint)r0 * h,
+                    Ghn = ghn + (nint)r0 * h, Y = yAll + (nint)r0 * h, State = state,
+                };
+                WorkerPool.Run(job, job.Tasks);
+                counted += n;
+            }
         }
         LayerMath.CountRows(counted);
+    }
+
+    /// <summary>
+    /// Tasks for the cell of a step of <paramref name="rows"/> rows: blocks of at least 2,048 cells (a few
+    /// microseconds of work, against a hand-off well under one), at most two per thread.
+    /// </summary>
+    internal static int CellTasks(int rows, int hidden) => Math.Clamp(rows * hidden / 2048, 1, Math.Min(rows, 2 * Compute.Threads));
+
+    /// <summary>The forward cell of one step for a block of its rows, then the new state of those rows.</summary>
+    private unsafe struct CellForward : IParallelJob
+    {
+        public int Rows, Hidden, Tasks;
+        public float* Gates, Gh, BHn, HPrev, Ghn, Y, State;
+
+        public readonly void Execute(int task)
+        {
+            int lo = (int)((long)Rows * task / Tasks), hi = (int)((long)Rows * (task + 1) / Tasks), n = hi - lo, h = Hidden, g3 = 3 * h;
+            var y = new Span<float>(Y + (nint)lo * h, n * h);
+            GruCellKernels.Forward(n, h, new Span<float>(Gates + (nint)lo * g3, n * g3), new ReadOnlySpan<float>(Gh + (nint)lo * g3, n * g3),
+                BHn == null ? [] : new ReadOnlySpan<float>(BHn, h), new ReadOnlySpan<float>(HPrev + (nint)lo * h, n * h),
+                new Span<float>(Ghn + (nint)lo * h, n * h), y);
+            y.CopyTo(new Span<float>(State + (nint)lo * h, n * h));
+        }
     }
 
     /// <summary>The gradient buffers of backward.</summary>
@@ -114,24 +149,50 @@ internal static class GruLayer
     }
 
     /// <summary>The backward time loop (allocation-free). <paramref name="dy"/> may be empty.</summary>
-    internal static void BackwardLoop(StepLayout layout, bool reverse, PackedMatrix wHh, ReadOnlySpan<float> dy, Buffers b, GradBuffers d)
+    /// <remarks>Per step: the cell over blocks of rows in parallel (as in forward), then <c>dh_{t-1} += dGh·W_hh</c>.</remarks>
+    internal static unsafe void BackwardLoop(StepLayout layout, bool reverse, PackedMatrix wHh, ReadOnlySpan<float> dy, Buffers b, GradBuffers d)
     {
         int h = b.Hidden, g3 = 3 * h;
         long counted = 0;
-        for (int s = layout.Steps - 1; s >= 0; s--)
+        fixed (float* dyAll = dy, gates = b.Gates, ghn = b.Ghn, hPrev = b.HPrev, dh = d.DH, dGhAll = d.DGh, dAn = d.DAn, dState = d.DStateH)
         {
-            int t = layout.StepAt(s, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
-            var dState = d.DStateH.AsSpan(0, n * h);
-            var dh = d.DH.AsSpan(0, n * h);
-            if (dy.IsEmpty) dState.CopyTo(dh);
-            else TensorPrimitives.Add(dy.Slice(r0 * h, n * h), dState, dh);
-            var dGh = d.DGh.AsSpan(r0 * g3, n * g3);
-            GruCellKernels.Backward(n, h, b.Gates.AsSpan(r0 * g3, n * g3), b.Ghn.AsSpan(r0 * h, n * h), b.HPrev.AsSpan(r0 * h, n * h),
-                dh, dGh, d.DAn.AsSpan(r0 * h, n * h), dState);
-            Gemm.Sgemm(false, n, 1f, dGh, g3, wHh, 1f, dState, h);
-            counted += n;
+            for (int s = layout.Steps - 1; s >= 0; s--)
+            {
+                int t = layout.StepAt(s, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
+                var job = new CellBackward
+                {
+                    Rows = n, Hidden = h, Tasks = CellTasks(n, h),
+                    Dy = dy.IsEmpty ? null : dyAll + (nint)r0 * h, Gates = gates + (nint)r0 * g3, Ghn = ghn + (nint)r0 * h,
+                    HPrev = hPrev + (nint)r0 * h, Dh = dh, DGh = dGhAll + (nint)r0 * g3, DAn = dAn + (nint)r0 * h, DState = dState,
+                };
+                WorkerPool.Run(job, job.Tasks);
+                Gemm.Sgemm(false, n, 1f, d.DGh.AsSpan(r0 * g3, n * g3), g3, wHh, 1f, d.DStateH.AsSpan(0, n * h), h);
+                counted += n;
+            }
         }
         LayerMath.CountRows(counted);
+    }
+
+    /// <summary>
+    /// The backward cell of one step for a block of its rows: dh = dy + dState (the running gradient), then
+    /// the gate gradients, and dState = dh·z (the direct part of dh_{t-1}).
+    /// </summary>
+    private unsafe struct CellBackward : IParallelJob
+    {
+        public int Rows, Hidden, Tasks;
+        public float* Dy, Gates, Ghn, HPrev, Dh, DGh, DAn, DState;
+
+        public readonly void Execute(int task)
+        {
+            int lo = (int)((long)Rows * task / Tasks), hi = (int)((long)Rows * (task + 1) / Tasks), n = hi - lo, h = Hidden, g3 = 3 * h;
+            var dState = new Span<float>(DState + (nint)lo * h, n * h);
+            var dh = new Span<float>(Dh + (nint)lo * h, n * h);
+            if (Dy == null) dState.CopyTo(dh);
+            else TensorPrimitives.Add(new ReadOnlySpan<float>(Dy + (nint)lo * h, n * h), dState, dh);
+            GruCellKernels.Backward(n, h, new ReadOnlySpan<float>(Gates + (nint)lo * g3, n * g3), new ReadOnlySpan<float>(Ghn + (nint)lo * h, n * h),
+                new ReadOnlySpan<float>(HPrev + (nint)lo * h, n * h), dh, new Span<float>(DGh + (nint)lo * g3, n * g3),
+                new Span<float>(DAn + (nint)lo * h, n * h), dState);
+        }
     }
 
     private static Tensor?[] Backward(Tensor? dy, Tensor? dhn, Tensor x, StepLayout layout, bool reverse, LayerWeights w,
