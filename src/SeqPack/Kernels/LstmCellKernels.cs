@@ -27,17 +27,17 @@ internal static unsafe class LstmCellKernels
     /// </summary>
     /// <param name="gates">Row 0 of the slice's (rows, 4·units) gate block; rows are <paramref name="gateStride"/> apart.</param>
     /// <param name="cPrev">Previous cell state of the slice's units, rows <paramref name="stateStride"/> apart; likewise <paramref name="c"/> (new cell state) and <paramref name="tanhC"/>.</param>
-    /// <param name="h">New hidden state (before any projection), rows <paramref name="hStride"/> apart; <paramref name="hCopy"/> (may be null) receives the same values.</param>
+    /// <param name="h">New hidden state (before any projection), rows <paramref name="hStride"/> apart; <paramref name="hCopy"/> (may be null) receives the same values, rows <paramref name="hCopyStride"/> apart.</param>
     /// <param name="bias">The slice's 4·units gate biases (same layout as a gate row), added to every row's pre-activations before the activations; null for none.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(int rows, int units, float* gates, int gateStride, float* bias, float* cPrev, float* c, float* tanhC,
-        int stateStride, float* h, float* hCopy, int hStride)
+        int stateStride, float* h, int hStride, float* hCopy, int hCopyStride)
     {
         for (int r = 0; r < rows; r++)
         {
             float* i = gates + (nint)r * gateStride, f = i + units, g = i + 2 * units, o = i + 3 * units;
             float* cp = cPrev + (nint)r * stateStride, cn = c + (nint)r * stateStride, tc = tanhC + (nint)r * stateStride;
-            float* hr = h + (nint)r * hStride, hc = hCopy == null ? null : hCopy + (nint)r * hStride;
+            float* hr = h + (nint)r * hStride, hc = hCopy == null ? null : hCopy + (nint)r * hCopyStride;
             // Each activation runs over its own contiguous gate block (i and f together), then one loop forms
             // c, tanh(c) and h. Fused into one loop, the four activations' constants and temporaries needed more
             // than the 16 ymm registers and RyuJIT spilled about 60 of them per vector of cells; split, each loop
@@ -124,7 +124,7 @@ internal static unsafe class LstmCellKernels
             {
                 float vi = i[k], vf = f[k], vg = g[k], vo = o[k], vt = tc[k];
                 float vdh = ds[k] + (dyr == null ? 0f : dyr[k]);
-                float vdc = dcr[k] + vdh * vo * (1 - vt * vt);
+                float vdc = MathF.FusedMultiplyAdd(vdh * vo, 1 - vt * vt, dcr[k]);   // as the vector lanes: same bits
                 di[k] = vdc * vg * vi * (1 - vi);
                 df[k] = vdc * cp[k] * vf * (1 - vf);
                 dg[k] = vdc * vi * (1 - vg * vg);

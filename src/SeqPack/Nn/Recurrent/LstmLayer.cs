@@ -41,8 +41,8 @@ internal static class LstmLayer
         public readonly float[] XH;      // (N, XHStride): [x | h_{t-1}] of each row, or h_{t-1} alone
         public readonly float[] R;       // (N, H) o·tanh(c) before projection; empty without projection
         public readonly float[] Y;       // (N, Hout) output
-        public readonly float[] StateH;  // (B, Hout) running hidden state; h_n at the end
-        public readonly float[] StateC;  // (B, H) running cell state; c_n at the end
+        public readonly float[] StateH;  // (B, Hout) h0, then each row's last h as its sequence ends (the loop carries h_t in XH; with a projection, the running state); h_n at the end
+        public readonly float[] StateC;  // (B, H) c0, then each row's last c as its sequence ends (carried in CPrev); c_n at the end
 
         public Buffers(int rows, int batch, LayerWeights w, bool jointWeightGrad = false)
         {
