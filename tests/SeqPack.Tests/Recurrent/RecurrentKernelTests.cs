@@ -7,6 +7,12 @@ namespace SeqPack.Tests.Recurrent;
 /// Properties of the fused time loops that outputs alone cannot show: packed input costs exactly the sum of
 /// the lengths in rows, padded input exactly T × B, and the loops allocate nothing per step.
 /// </summary>
+/// <remarks>
+/// In the collection of tests that change <see cref="SeqPack.Compute.Threads"/>: the allocation checks run
+/// a loop once to warm up and then count the bytes of a second run, and a thread count changed by another test
+/// in between could make the second run grow the worker pool (an allocation the loops themselves never make).
+/// </remarks>
+[Collection(nameof(SeqPack.Tests.Kernels.GemmDriverCollection))]
 public class RecurrentKernelTests
 {
     [Fact]
