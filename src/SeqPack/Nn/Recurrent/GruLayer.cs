@@ -108,6 +108,13 @@ internal static class GruLayer
     /// </summary>
     internal static int CellTasks(int rows, int hidden) => Math.Clamp(rows * hidden / 2048, 1, Math.Min(rows, 2 * Compute.Threads));
 
+    /// <summary>Rows [lo, lo + n) of block <paramref name="task"/> when <paramref name="rows"/> rows are split into <paramref name="tasks"/> blocks.</summary>
+    private static (int Lo, int N) RowBlock(int rows, int task, int tasks)
+    {
+        int lo = (int)((long)rows * task / tasks), hi = (int)((long)rows * (task + 1) / tasks);
+        return (lo, hi - lo);
+    }
+
     /// <summary>The forward cell of one step for a block of its rows, then the new state of those rows.</summary>
     private unsafe struct CellForward : IParallelJob
     {
@@ -116,7 +123,8 @@ internal static class GruLayer
 
         public readonly void Execute(int task)
         {
-            int lo = (int)((long)Rows * task / Tasks), hi = (int)((long)Rows * (task + 1) / Tasks), n = hi - lo, h = Hidden, g3 = 3 * h;
+            var (lo, n) = RowBlock(Rows, task, Tasks);
+            int h = Hidden, g3 = 3 * h;
             var y = new Span<float>(Y + (nint)lo * h, n * h);
             GruCellKernels.Forward(n, h, new Span<float>(Gates + (nint)lo * g3, n * g3), new ReadOnlySpan<float>(Gh + (nint)lo * g3, n * g3),
                 BHn == null ? [] : new ReadOnlySpan<float>(BHn, h), new ReadOnlySpan<float>(HPrev + (nint)lo * h, n * h),
@@ -184,7 +192,8 @@ internal static class GruLayer
 
         public readonly void Execute(int task)
         {
-            int lo = (int)((long)Rows * task / Tasks), hi = (int)((long)Rows * (task + 1) / Tasks), n = hi - lo, h = Hidden, g3 = 3 * h;
+            var (lo, n) = RowBlock(Rows, task, Tasks);
+            int h = Hidden, g3 = 3 * h;
             var dState = new Span<float>(DState + (nint)lo * h, n * h);
             var dh = new Span<float>(Dh + (nint)lo * h, n * h);
             if (Dy == null) dState.CopyTo(dh);

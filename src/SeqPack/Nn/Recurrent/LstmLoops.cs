@@ -80,11 +80,11 @@ internal static unsafe class LstmLoops
         bool direct = projection is null;
         fixed (float* gates = b.Gates, biasp = bias, cPrev = b.CPrev, tanhC = b.TanhC, xh = b.XH, r = b.R, y = b.Y, stateH = b.StateH, stateC = b.StateC)
         {
-            int carried = 0;   // rows of this step whose state the previous step wrote in place
+            int carried = 0;   // rows of this step whose state the previous step wrote in place (always 0 with a projection)
             for (int step = 0; step < layout.Steps; step++)
             {
                 int t = layout.StepAt(step, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
-                int from = direct ? Math.Min(carried, n) : 0;   // rows [from, n) take their state from StateH/StateC
+                int from = Math.Min(carried, n);   // rows [from, n) take their state from StateH/StateC (all rows with a projection)
                 for (int i = from; i < n; i++)
                     b.StateH.AsSpan(i * hOut, hOut).CopyTo(b.XH.AsSpan((r0 + i) * b.XHStride + b.HPrevColumn, hOut));
                 b.StateC.AsSpan(from * h, (n - from) * h).CopyTo(b.CPrev.AsSpan((r0 + from) * h, (n - from) * h));
