@@ -55,4 +55,18 @@ public class BenchComparisonTests
         Assert.True(g.MeetsTarget);                                           // 2.73 >= 0.8 * 3
         Assert.False(BenchReport.PackingGains([M("padded", 300), M("packed", 130)])[0].MeetsTarget);   // 2.31 < 2.4
     }
+
+    [Theory]
+    [InlineData(186.1, 188.4, false)]   // the usual spread
+    [InlineData(171.4, 177.0, false)]
+    [InlineData(97.6, 188.4, true)]     // the host ran both threads on one core for the first measurement
+    [InlineData(190.0, 150.0, true)]
+    public void PeakNote_WarnsWhenTheTwoPeakMeasurementsDisagree(double before, double after, bool warns)
+    {
+        var note = BenchReport.PeakNote([before, after]);
+        Assert.Equal(warns, note is not null);
+        if (warns) Assert.Contains("Repeat the run", note);
+        Assert.Null(BenchReport.PeakNote(null));
+        Assert.Null(BenchReport.PeakNote([before]));
+    }
 }
