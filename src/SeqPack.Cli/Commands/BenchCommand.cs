@@ -57,12 +57,11 @@ public sealed class BenchCommand : Command<BenchSettings>
                 $"# {BenchRunner.Impl}, {settings.ThreadCount} threads, {Environment.ProcessorCount} processors, " +
                 $".NET {Environment.Version}, widest accelerated vector: {FmaPeak.VectorBits} bits"));
             FmaPeakResult? peak1 = null, peakN = null;
-            var peakNMeasured = new List<double>();
+            double[]? peakNMeasured = null;   // the N-thread figure before and after the cases
             if (!settings.NoPeak)
             {
                 peak1 = FmaPeak.Measure(1);
                 peakN = settings.ThreadCount == 1 ? peak1 : FmaPeak.Measure(settings.ThreadCount);
-                peakNMeasured.Add(peakN.Value.GflopsPerSecond);
             }
 
             var measurements = BenchRunner.Run(settings, createModel, m =>
@@ -78,15 +77,14 @@ public sealed class BenchCommand : Command<BenchSettings>
                 // inflate '% peak' (a 2-thread peak of 136 instead of 185-190 GFLOP/s was seen on this machine).
                 var after1 = FmaPeak.Measure(1);
                 var afterN = settings.ThreadCount == 1 ? after1 : FmaPeak.Measure(settings.ThreadCount);
-                peakNMeasured.Add(afterN.GflopsPerSecond);
+                peakNMeasured = [peakN!.Value.GflopsPerSecond, afterN.GflopsPerSecond];
                 peak1 = Higher(peak1, after1);
                 peakN = settings.ThreadCount == 1 ? peak1 : Higher(peakN, afterN);
             }
 
             using var process = Process.GetCurrentProcess();
             process.Refresh();
-            BenchReport.Write(stderr, new BenchReportData(measurements, peer, peak1, peakN, process.PeakWorkingSet64,
-                peakNMeasured.Count == 2 ? peakNMeasured : null));
+            BenchReport.Write(stderr, new BenchReportData(measurements, peer, peak1, peakN, process.PeakWorkingSet64, peakNMeasured));
             if (settings.Phases)
                 foreach (var w in settings.SelectedWorkloads)
                 foreach (var layout in settings.SelectedLayouts)

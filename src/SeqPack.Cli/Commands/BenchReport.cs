@@ -34,7 +34,7 @@ internal static class BenchReport
             string one = data.PeakOneThread is { } p1 ? $"{F(p1.GflopsPerSecond, 1)} GFLOP/s on 1 thread, " : "";
             console.MarkupLine(Markup.Escape(
                 $"FMA peak (register-only Vector{p.VectorBits} loop, fp32, this run, the higher of before and after the cases): {one}{F(p.GflopsPerSecond, 1)} GFLOP/s on {p.Threads} thread(s){Measured(data.PeakThreadsMeasured)}; '% peak' uses the latter."));
-            if (PeakNote(data.PeakThreadsMeasured) is { } note) console.MarkupLine(Markup.Escape(note));
+            if (PeakNote(data.PeakThreadsMeasured, p.Threads) is { } note) console.MarkupLine(Markup.Escape(note));
         }
         console.MarkupLine(Markup.Escape(
             $"Peak working set of this process: {data.PeakWorkingSetBytes / (1024.0 * 1024.0):F0} MiB (all cases of the run together; " +
@@ -117,17 +117,17 @@ internal static class BenchReport
         => figures is [var before, var after] ? $" ({F(before, 1)} before the cases, {F(after, 1)} after)" : "";
 
     /// <summary>
-    /// A warning when the multi-thread peak measured before the cases and the one measured after differ by more
+    /// A warning when the <paramref name="threads"/>-thread peak measured before the cases and the one measured after differ by more
     /// than 15%: a host that runs two vCPUs on one core for a while halves that figure (seen on the development
     /// machine: 97.6 instead of 183-195 GFLOP/s on two threads), and the cases in between may have run on less
     /// than the kept peak.
     /// </summary>
-    internal static string? PeakNote(IReadOnlyList<double>? figures)
+    internal static string? PeakNote(IReadOnlyList<double>? figures, int threads)
     {
         if (figures is not [var before, var after] || before <= 0 || after <= 0) return null;
         double ratio = Math.Min(before, after) / Math.Max(before, after);
         return ratio >= 0.85 ? null
-            : $"The two measurements of the multi-thread peak differ by {F(100 * (1 - ratio), 0)}%: the host gave this process less of its cores for a while (other tenants, or two vCPUs run on one core), and the cases may have run on less than the peak assumes. Repeat the run to compare.";
+            : $"The two measurements of the {threads}-thread peak differ by {F(100 * (1 - ratio), 0)}%: the host gave this process less of its cores for a while (other tenants, or two vCPUs run on one core), and the cases may have run on less than the peak assumes. Repeat the run to compare.";
     }
 
     private static string Ratio(double? v) => v is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "-";

@@ -63,10 +63,10 @@ public class BenchComparisonTests
     [InlineData(190.0, 150.0, true)]
     public void PeakNote_WarnsWhenTheTwoPeakMeasurementsDisagree(double before, double after, bool warns)
     {
-        var note = BenchReport.PeakNote([before, after]);
+        var note = BenchReport.PeakNote([before, after], 2);
         Assert.Equal(warns, note is not null);
         if (warns) Assert.Contains("Repeat the run", note);
-        Assert.Null(BenchReport.PeakNote(null));
-        Assert.Null(BenchReport.PeakNote([before]));
+        Assert.Null(BenchReport.PeakNote(null, 2));
+        Assert.Null(BenchReport.PeakNote([before], 2));
     }
 }
