@@ -128,7 +128,9 @@ internal static class LstmLayer
         var d = new LstmLoops.GradBuffers(b.Gates, rows, batch, h, hOut, w.WHr is not null, hasBias);
         dhn?.Data.CopyTo(d.DStateH, 0);
         dcn?.Data.CopyTo(d.DStateC, 0);
-        LstmLoops.Backward(layout, reverse, dy is null ? null : dy.Data, b, d, new PackedMatrix(b.WHh, hOut, false, g4, hOut),
+        int group = w.WHr is null ? LstmLoops.BackwardGroup(b.Slices.Count) : 1;
+        var packedWhh = w.WHr is null ? LstmLoops.PackBackward(b, group) : [new PackedMatrix(b.WHh, hOut, false, g4, hOut)];
+        LstmLoops.Backward(layout, reverse, dy is null ? null : dy.Data, b, d, packedWhh, group,
             w.WHr is null ? null : new PackedMatrix(w.WHr.Data, h, false, hOut, h));
 
         var grads = new List<Tensor?>();
