@@ -16,7 +16,8 @@ namespace SeqPack.Kernels;
 /// </code>
 /// The first KC block applies the caller's beta, later ones accumulate (beta = 1). Threads take disjoint
 /// blocks of C (column panels, or row groups when C is narrow), each with its own packing buffers, so the
-/// summation order of every element is the same whatever the thread count. For small M (a recurrent step,
+/// summation order of every element is the same whatever the thread count. Large products split by rows
+/// share one packed B block instead and take row blocks one at a time (<see cref="RunRowsSharedB"/>). For small M (a recurrent step,
 /// M ≤ MC) the loop becomes: pack A once per KC block, then stream each B micro-panel through L1 while all
 /// row groups of A are reused from L1/L2.
 /// </remarks>
@@ -57,14 +58,112 @@ internal static unsafe class GemmDriver
             return;
         }
         job.SplitColumns = SplitColumns(m, n, packedB != null, plan, threads);
+        if (!job.SplitColumns && (long)m * n * k >= LargeProduct && !SharedB.InUse)
+        {
+            RunRowsSharedB(ref job, threads);
+            return;
+        }
         int units = job.SplitColumns ? panels : rowGroups;
         // Small products (a recurrent step) take a few tasks per thread so that a thread slowed by a busy core
-        // does not hold the rest up; large ones take one contiguous block per thread, because every task packs
-        // its own copy of the operand it shares with the others.
+        // does not hold the rest up; large column-split ones take one contiguous block per thread, because every
+        // task packs its own copy of op(A), which it shares with the others.
         int perThread = (long)m * n * k < LargeProduct ? TasksPerThread : 1;
         job.Tasks = Math.Min(units, threads * perThread);
         job.Units = units;
         WorkerPool.Run(job, job.Tasks);
+    }
+
+    /// <summary>
+    /// A large product split by rows, BLIS's "ic loop" parallelism: for each KC×NC block of op(B) the threads
+    /// first pack it together into one shared buffer (each a range of its micro-panels), then take blocks of
+    /// at most MC rows of A from the pool's shared counter, each packing its own A block and running the
+    /// macro-kernel against the shared B block. op(B) is packed once instead of once per thread, and the row
+    /// blocks are small enough that a thread slowed by a busy core hands its share to the other instead of
+    /// holding up the call. Each element of C is summed in the same order as on one thread (same KC blocks,
+    /// same kernels), so the bits do not depend on the thread count.
+    /// </summary>
+    private static void RunRowsSharedB(ref Job job, int threads)
+    {
+        int blocks = (job.M + job.MC - 1) / job.MC;
+        blocks = (blocks + threads - 1) / threads * threads;               // a whole number of rounds
+        int rowsPerBlock = ((job.M + blocks - 1) / blocks + job.MR - 1) / job.MR * job.MR;
+        blocks = (job.M + rowsPerBlock - 1) / rowsPerBlock;
+        int nPadded = (job.N + job.NR - 1) / job.NR * job.NR;
+        SharedB.InUse = true;
+        try
+        {
+            float* shared = job.PackedB != null ? null : SharedB.Get(job.KC * job.NC);
+            for (int jc = 0; jc < job.N; jc += job.NC)
+            {
+                int nc = Math.Min(job.NC, job.N - jc), panels = (nc + job.NR - 1) / job.NR;
+                for (int pc = 0; pc < job.K; pc += job.KC)
+                {
+                    int kc = Math.Min(job.KC, job.K - pc);
+                    float* bp;
+                    if (job.PackedB != null)
+                        bp = job.PackedB + (nint)pc * nPadded + (nint)(jc / job.NR) * kc * job.NR;
+                    else
+                    {
+                        bp = shared;
+                        var pack = new PackBJob { TransB = job.TransB, B = job.B, Ldb = job.Ldb, P0 = pc, J0 = jc, Kc = kc, Nc = nc, NR = job.NR, Dst = bp,
+                            Panels = panels, Tasks = Math.Min(panels, threads) };
+                        WorkerPool.Run(pack, pack.Tasks);
+                    }
+                    var rows = new RowBlockJob { Job = job, RowsPerBlock = rowsPerBlock, Jc = jc, Nc = nc, Pc = pc, Kc = kc, Bp = bp };
+                    WorkerPool.Run(rows, blocks);
+                }
+            }
+        }
+        finally
+        {
+            SharedB.InUse = false;
+        }
+    }
+
+    private struct PackBJob : IParallelJob
+    {
+        public bool TransB;
+        public float* B, Dst;
+        public nint Ldb;
+        public int P0, J0, Kc, Nc, NR, Panels, Tasks;
+
+        public readonly void Execute(int index)
+        {
+            int lo = (int)((long)Panels * index / Tasks), hi = (int)((long)Panels * (index + 1) / Tasks);
+            GemmPacking.PackB(TransB, B, Ldb, P0, J0 + lo * NR, Kc, Math.Min(Nc, hi * NR) - lo * NR, NR, Dst + (nint)lo * NR * Kc);
+        }
+    }
+
+    private struct RowBlockJob : IParallelJob
+    {
+        public Job Job;
+        public int RowsPerBlock, Jc, Nc, Pc, Kc;
+        public float* Bp;
+
+        public readonly void Execute(int index)
+        {
+            int i0 = index * RowsPerBlock, i1 = Math.Min(Job.M, i0 + RowsPerBlock);
+            Job.RowBlock(i0, i1 - i0, Jc, Nc, Pc, Kc, Bp);
+        }
+    }
+
+    /// <summary>The shared B block of <see cref="RunRowsSharedB"/>: one per calling thread, pinned, 64-byte aligned.</summary>
+    private static class SharedB
+    {
+        [ThreadStatic] private static float[]? store;
+        [ThreadStatic] private static float* pointer;
+        /// <summary>Set while this thread runs a shared-B product: a product nested inside one takes the ordinary path.</summary>
+        [ThreadStatic] public static bool InUse;
+
+        public static float* Get(int floats)
+        {
+            if (store is null || store.Length < floats + 16)
+            {
+                store = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+                pointer = (float*)(((nint)Unsafe.AsPointer(ref store[0]) + 63) & ~(nint)63);
+            }
+            return pointer;
+        }
     }
 
     /// <summary>At or above this many multiply-adds a product is split into one block per thread.</summary>
@@ -153,6 +252,20 @@ internal static unsafe class GemmDriver
                     }
                 }
             }
+        }
+
+        /// <summary>Rows ic..ic+mc (mc ≤ MC) of C against one packed B block (KC block pc, columns jc..jc+nc).</summary>
+        public readonly void RowBlock(int ic, int mc, int jc, int nc, int pc, int kc, float* bp)
+        {
+            float beta = pc == 0 ? Beta : 1f;
+            if (DirectA)
+            {
+                Macro(mc, nc, kc, A + ic * Lda + pc, Lda, bp, C + ic * Ldc + jc, beta);
+                return;
+            }
+            var buffers = PackBuffers.ForThisThread(MC * KC, 0);
+            GemmPacking.PackA(TransA, A, Lda, ic, pc, mc, kc, MR, buffers.A);
+            Macro(mc, nc, kc, buffers.A, 0, bp, C + ic * Ldc + jc, beta);
         }
 
         /// <summary>

@@ -157,6 +157,45 @@ public class GemmTests
     }
 
     [Theory]
+    // Large row-split products take the shared-B path (B packed once by all threads, rows taken block by block):
+    // alpha and beta must apply as on one thread (beta on the first KC block only), with B packed on the fly
+    // or pre-packed.
+    [InlineData(false, 1031, 67, 301)]
+    [InlineData(true, 1031, 67, 301)]
+    [InlineData(false, 700, 100, 600)]
+    [InlineData(true, 700, 100, 600)]
+    public void Sgemm_LargeRowSplitProducts_ApplyAlphaAndBetaAsOnOneThread(bool prepacked, int m, int n, int k)
+    {
+        Assert.True((long)m * n * k >= 1L << 24, "the case must be a large product");
+        var a = GemmTestData.Matrix(m, k, k, 9);
+        var b = GemmTestData.Matrix(k, n, n, 10);
+        var c0 = GemmTestData.Matrix(m, n, n, 11);
+        var expected = (float[])c0.Clone();
+        GemmReference.Sgemm(false, false, m, n, k, 0.5f, a, k, b, n, 2f, expected, n);
+        var packed = prepacked ? new PackedMatrix(b, n, false, k, n) : null;
+        int saved = Compute.Threads;
+        try
+        {
+            float[]? first = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Compute.Threads = threads;
+                var c = (float[])c0.Clone();
+                if (packed is null) Gemm.Sgemm(false, false, m, n, k, 0.5f, a, k, b, n, 2f, c, n);
+                else Gemm.Sgemm(false, m, 0.5f, a, k, packed, 2f, c, n);
+                for (int i = 0; i < c.Length; i++)
+                    Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-3f * (1 + Math.Abs(expected[i])), $"element {i}: {c[i]} vs {expected[i]}");
+                if (first == null) first = c;
+                else Assert.True(first.AsSpan().SequenceEqual(c), $"Threads = {threads} changed the bits of the result");
+            }
+        }
+        finally
+        {
+            Compute.Threads = saved;
+        }
+    }
+
+    [Theory]
     [InlineData(8649, 256, false, false)]   // dX = dGates·W_ih: tall and narrow, split rows (each thread packs B, 0.5M floats)
     [InlineData(2048, 256, false, false)]   // dW_ih = dGatesᵀ·X
     [InlineData(256, 2048, false, true)]    // wide: split columns
