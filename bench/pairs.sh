@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Alternating pairs against PyTorch on one workload, for targets that this noisy host can only judge over
 # repeated runs: PyTorch padded (shared/peer/run.sh), then `seqpack bench` packed, back to back, N times.
-# Prints one markdown row per pair and the medians over the pairs. Raw lines and reports go to --out.
+# Prints one markdown row per pair and the medians over the pairs, also kept as --out/summary.md beside the raw
+# lines and reports.
 #
 #   bench/pairs.sh [--pairs N] [--workload NAME] [--mode train|infer] [--out DIR] [--peer PATH]
 #
@@ -26,6 +27,9 @@ done
 [[ -x "$peer" ]] || { echo "bench/pairs.sh: no peer script at '$peer'; pass --peer PATH to shared/peer/run.sh." >&2; exit 2; }
 out="${out:-/tmp/seqpack-pairs-$(date -u +%Y%m%d-%H%M%S)}"
 mkdir -p "$out"
+exec > >(tee "$out/summary.md")   # the table and the medians are also kept beside the raw files
+echo "$workload $mode, $pairs pairs, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), started $(date -u +%H:%M:%S) UTC"
+echo
 
 dotnet build -c Release src/SeqPack.Cli -v quiet -nologo >/dev/null
 cli=src/SeqPack.Cli/bin/Release/net10.0/SeqPack.Cli.dll
