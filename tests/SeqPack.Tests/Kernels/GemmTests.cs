@@ -151,6 +151,7 @@ public class GemmTests
     [InlineData(true, 1031, 67, 301)]
     [InlineData(false, 700, 100, 600)]
     [InlineData(true, 700, 100, 600)]
+    [InlineData(false, 100, 50, 5000)]   // M ≤ MC: row blocks read A in place
     public void Sgemm_LargeRowSplitProducts_ApplyAlphaAndBetaAsOnOneThread(bool prepacked, int m, int n, int k)
     {
         Assert.True((long)m * n * k >= 1L << 24, "the case must be a large product");
