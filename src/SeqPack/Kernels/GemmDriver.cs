@@ -88,7 +88,6 @@ internal static unsafe class GemmDriver
         blocks = (blocks + threads - 1) / threads * threads;               // a whole number of rounds
         int rowsPerBlock = ((job.M + blocks - 1) / blocks + job.MR - 1) / job.MR * job.MR;
         blocks = (job.M + rowsPerBlock - 1) / rowsPerBlock;
-        int nPadded = (job.N + job.NR - 1) / job.NR * job.NR;
         SharedB.InUse = true;
         try
         {
@@ -101,7 +100,7 @@ internal static unsafe class GemmDriver
                     int kc = Math.Min(job.KC, job.K - pc);
                     float* bp;
                     if (job.PackedB != null)
-                        bp = job.PackedB + (nint)pc * nPadded + (nint)(jc / job.NR) * kc * job.NR;
+                        bp = job.PackedBlock(pc, jc, kc);
                     else
                     {
                         bp = shared;
@@ -222,37 +221,29 @@ internal static unsafe class GemmDriver
         public readonly void Block(int i0, int i1, int j0, int j1)
         {
             var buffers = PackBuffers.ForThisThread(MC * KC, KC * NC);
-            int nPadded = (N + NR - 1) / NR * NR;
-            bool direct = DirectA;
             for (int jc = j0; jc < j1; jc += NC)
             {
                 int nc = Math.Min(NC, j1 - jc);
                 for (int pc = 0; pc < K; pc += KC)
                 {
                     int kc = Math.Min(KC, K - pc);
-                    float beta = pc == 0 ? Beta : 1f;
                     float* bp;
                     if (PackedB != null)
-                        bp = PackedB + (nint)pc * nPadded + (nint)(jc / NR) * kc * NR;
+                        bp = PackedBlock(pc, jc, kc);
                     else
                     {
                         bp = buffers.B;
                         GemmPacking.PackB(TransB, B, Ldb, pc, jc, kc, nc, NR, bp);
                     }
                     for (int ic = i0; ic < i1; ic += MC)
-                    {
-                        int mc = Math.Min(MC, i1 - ic);
-                        if (direct)
-                            Macro(mc, nc, kc, A + ic * Lda + pc, Lda, bp, C + ic * Ldc + jc, beta);
-                        else
-                        {
-                            GemmPacking.PackA(TransA, A, Lda, ic, pc, mc, kc, MR, buffers.A);
-                            Macro(mc, nc, kc, buffers.A, 0, bp, C + ic * Ldc + jc, beta);
-                        }
-                    }
+                        RowBlock(ic, Math.Min(MC, i1 - ic), jc, nc, pc, kc, bp);
                 }
             }
         }
+
+        /// <summary>The block of a pre-packed B for KC block pc (depth kc), from column jc on (the <see cref="PackedMatrix"/> layout).</summary>
+        public readonly float* PackedBlock(int pc, int jc, int kc)
+            => PackedB + (nint)pc * ((N + NR - 1) / NR * NR) + (nint)(jc / NR) * kc * NR;
 
         /// <summary>Rows ic..ic+mc (mc ≤ MC) of C against one packed B block (KC block pc, columns jc..jc+nc).</summary>
         public readonly void RowBlock(int ic, int mc, int jc, int nc, int pc, int kc, float* bp)
