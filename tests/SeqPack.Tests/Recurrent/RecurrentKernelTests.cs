@@ -69,8 +69,7 @@ public class RecurrentKernelTests
             var packed = LstmLoops.PackForward(b);
             var proj = projSize == 0 ? null : new SeqPack.Kernels.PackedMatrix(w.WHr!.Data, hidden, true, hidden, hOut);
             var projBack = projSize == 0 ? null : new SeqPack.Kernels.PackedMatrix(w.WHr!.Data, hidden, false, hOut, hidden);
-            int group = projSize == 0 ? LstmLoops.BackwardGroup(b.Slices.Count) : 1;
-            SeqPack.Kernels.PackedMatrix[] whh = projSize == 0 ? LstmLoops.PackBackward(b, group) : [new(b.WHh, hOut, false, 4 * hidden, hOut)];
+            var (whh, group) = LstmLoops.PackBackward(b, projection: projSize > 0);
             var d = new LstmLoops.GradBuffers(b.Gates, layout.Rows, layout.Batch, hidden, hOut, projSize > 0);
             var dy = new float[layout.Rows * hOut];
             var bias = new float[4 * hidden];   // the cell kernel adds the biases: that path allocates nothing either

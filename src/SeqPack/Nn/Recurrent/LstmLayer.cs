@@ -128,8 +128,7 @@ internal static class LstmLayer
         var d = new LstmLoops.GradBuffers(b.Gates, rows, batch, h, hOut, w.WHr is not null, hasBias);
         dhn?.Data.CopyTo(d.DStateH, 0);
         dcn?.Data.CopyTo(d.DStateC, 0);
-        int group = w.WHr is null ? LstmLoops.BackwardGroup(b.Slices.Count) : 1;
-        var packedWhh = w.WHr is null ? LstmLoops.PackBackward(b, group) : [new PackedMatrix(b.WHh, hOut, false, g4, hOut)];
+        var (packedWhh, group) = LstmLoops.PackBackward(b, w.WHr is not null);
         LstmLoops.Backward(layout, reverse, dy is null ? null : dy.Data, b, d, packedWhh, group,
             w.WHr is null ? null : new PackedMatrix(w.WHr.Data, h, false, hOut, h));
 

@@ -151,21 +151,25 @@ internal static unsafe class LstmLoops
     /// dh, so wider tasks read them fewer times: lstm-m's backward loop ran about 3% faster with two slices
     /// per task than with one (in-process alternating rounds), and no faster with four.
     /// </summary>
-    public static int BackwardGroup(int slices) => (slices + Math.Min(slices, 2 * Compute.Threads) - 1) / Math.Min(slices, 2 * Compute.Threads);
+    private static int BackwardGroup(int slices) => (slices + Math.Min(slices, 2 * Compute.Threads) - 1) / Math.Min(slices, 2 * Compute.Threads);
 
     /// <summary>
-    /// For each group of <paramref name="group"/> gate slices, their columns of W_hh (kernel order), packed as
-    /// the right operand of <c>dGates·W_hh</c>: the slices' units of <c>dh_{t-1}</c> come from every gate column of step t.
+    /// W_hh (kernel order) packed as the right operand of <c>dGates·W_hh</c> for <see cref="Backward"/>, and the
+    /// gate slices per task. Without a projection: for each group of <c>group</c> slices (<see cref="BackwardGroup"/>)
+    /// their columns of W_hh, since the slices' units of <c>dh_{t-1}</c> come from every gate column of step t.
+    /// With one: all of W_hh as one matrix, and a group of 1.
     /// </summary>
-    public static PackedMatrix[] PackBackward(LstmLayer.Buffers b, int group)
+    public static (PackedMatrix[] Packed, int Group) PackBackward(LstmLayer.Buffers b, bool projection)
     {
+        if (projection) return ([new PackedMatrix(b.WHh, b.HOut, false, 4 * b.Hidden, b.HOut)], 1);
+        int group = BackwardGroup(b.Slices.Count);
         var packed = new PackedMatrix[(b.Slices.Count + group - 1) / group];
         for (int p = 0; p < packed.Length; p++)
         {
             int u0 = b.Slices.Start(p * group), u1 = Math.Min(b.Hidden, b.Slices.Start((p + 1) * group));
             packed[p] = new PackedMatrix(b.WHh.AsSpan(u0), b.HOut, false, 4 * b.Hidden, u1 - u0);
         }
-        return packed;
+        return (packed, group);
     }
 
     private struct BackwardStep : IParallelJob
@@ -200,11 +204,9 @@ internal static unsafe class LstmLoops
     /// <summary>
     /// The backward time loop; it also sums the gate gradients into <c>d.DBias</c> when that is not empty (each
     /// slice's task owns its columns, and rows are added in step order, so the sum does not depend on the
-    /// thread count). <paramref name="dy"/> (N, Hout) may be null. Without a projection
-    /// <paramref name="packedWhh"/> holds the columns of W_hh of each group of <paramref name="group"/> slices
-    /// (<see cref="PackBackward"/>); with one it
-    /// holds a single matrix, all of W_hh packed as the right operand of <c>dGates·W_hh</c>, and
-    /// <paramref name="projection"/> is W_hr packed as the right operand of <c>dh·W_hr</c>.
+    /// thread count). <paramref name="dy"/> (N, Hout) may be null. <paramref name="packedWhh"/> and
+    /// <paramref name="group"/> come from <see cref="PackBackward"/>; <paramref name="projection"/> is W_hr packed
+    /// as the right operand of <c>dh·W_hr</c>, or null.
     /// </summary>
     /// <remarks>
     /// Without a projection each step is one parallel call: each group of slices computes its units of
