@@ -9,7 +9,7 @@ namespace SeqPack.Cli.Commands;
 /// <c>seqpack bench --phases</c>: where a training step's time goes, by stopwatch. The step is timed in three
 /// parts (packing, forward, backward); the GEMMs that the layers run over all rows (input projection; dX,
 /// dW_ih and dW_hh in backward, the last two one GEMM for the LSTM) are timed on their own with the same
-/// shapes and threads, and the time loops are what remains: forward loop = forward − input GEMMs, backward
+/// shapes and threads, each right after a step, and the time loops are what remains: forward loop = forward − input GEMMs, backward
 /// loop = backward − the weight and input gradient GEMMs. The
 /// remainders also hold the small per-layer work (bias sums, weight re-ordering, the loss), so they are upper
 /// bounds for the loops themselves.
@@ -20,32 +20,51 @@ internal static class BenchPhases
     internal sealed record Phase(string Name, double Ms, double Flops, long? AllocatedBytes);
 
     /// <summary>Measures the breakdown of the train step of <paramref name="w"/> in <paramref name="layout"/>.</summary>
+    /// <remarks>
+    /// Each timed iteration runs one step and then each GEMM once, so that a noisy stretch of the host weighs on
+    /// both alike: timed apart (all steps, then all GEMMs), a slow minute in one of them could make a remainder
+    /// negative, or its GFLOP/s more than the peak.
+    /// </remarks>
     public static List<Phase> Measure(BenchWorkload w, bool packed, int warmup, int iters)
     {
         var model = new BenchModel(w);
-        for (int i = 0; i < warmup; i++) model.TrainPhases(packed);
-        var runs = Enumerable.Range(0, iters).Select(_ => model.TrainPhases(packed)).ToList();
-
         var lengths = w.Lengths();
         int rows = packed ? lengths.Sum() : w.Batch * lengths.Max();
         int gates = w.Cell == BenchCell.Lstm ? 4 : 3, h = w.HiddenSize, gh = gates * h;
-        double inputGemm = 0, dx = 0, dwIh = 0, dwHh = 0, dwJoint = 0, inputFlops = 0, dxFlops = 0, dwIhFlops = 0, dwHhFlops = 0;
+        // The same calls as the layers make (LayerMath.InputProjection, LstmLayer/GruLayer.Backward), per layer and direction.
+        var input = new List<GemmShape>(); var dx = new List<GemmShape>(); var dwIh = new List<GemmShape>(); var dwHh = new List<GemmShape>(); var dwJoint = new List<GemmShape>();
+        double inputFlops = 0, dxFlops = 0, dwIhFlops = 0, dwHhFlops = 0;
         for (int layer = 0; layer < w.Layers; layer++)
         {
             int k = layer == 0 ? w.InputSize : h * w.Directions;
-            // The same calls as the layers make (LayerMath.InputProjection, LstmLayer/GruLayer.Backward), once per direction.
-            inputGemm += w.Directions * TimeGemm(false, true, rows, gh, k, warmup, iters);
-            dx += w.Directions * TimeGemm(false, false, rows, k, gh, warmup, iters);
-            if (w.Cell == BenchCell.Lstm)   // one GEMM dGatesᵀ·[X | H_prev] for both (LstmLayer, when both train)
-                dwJoint += w.Directions * TimeGemm(true, false, gh, k + h, rows, warmup, iters);
-            else
+            for (int d = 0; d < w.Directions; d++)
             {
-                dwIh += w.Directions * TimeGemm(true, false, gh, k, rows, warmup, iters);
-                dwHh += w.Directions * TimeGemm(true, false, gh, h, rows, warmup, iters);
+                input.Add(new GemmShape(false, true, rows, gh, k));
+                dx.Add(new GemmShape(false, false, rows, k, gh));
+                if (w.Cell == BenchCell.Lstm)   // one GEMM dGatesᵀ·[X | H_prev] for both (LstmLayer, when both train)
+                    dwJoint.Add(new GemmShape(true, false, gh, k + h, rows));
+                else
+                {
+                    dwIh.Add(new GemmShape(true, false, gh, k, rows));
+                    dwHh.Add(new GemmShape(true, false, gh, h, rows));
+                }
             }
             double f = 2.0 * gh * rows * w.Directions;
             inputFlops += f * k; dxFlops += f * k; dwIhFlops += f * k; dwHhFlops += f * h;
         }
+        var groups = new[] { input, dx, dwIh, dwHh, dwJoint };
+        var operands = new Operands(groups.SelectMany(g => g));
+        var groupMs = groups.Select(_ => new List<double>()).ToArray();
+        var runs = new List<(double PackMs, double ForwardMs, double BackwardMs, long ForwardBytes, long BackwardBytes)>();
+        for (int i = -warmup; i < iters; i++)
+        {
+            var run = model.TrainPhases(packed);
+            var ms = groups.Select(g => g.Sum(gemm => gemm.Time(operands))).ToArray();   // warm-up included: the first call JIT-compiles
+            if (i < 0) continue;
+            runs.Add(run);
+            for (int g = 0; g < groups.Length; g++) groupMs[g].Add(ms[g]);
+        }
+        double Med(int g) => Median(groupMs[g]);
         double loopFlops = 2.0 * gh * h * rows * w.Directions * w.Layers;   // h·W_hh per step, summed over steps
         double pack = Median(runs.Select(r => r.PackMs)), fwd = Median(runs.Select(r => r.ForwardMs)),
             bwd = Median(runs.Select(r => r.BackwardMs));
@@ -55,16 +74,49 @@ internal static class BenchPhases
         [
             new("pack", pack, 0, null),
             new("forward (total)", fwd, inputFlops + loopFlops, fwdBytes),
-            new("  input GEMM (x·W_ihᵀ)", inputGemm, inputFlops, null),
-            new("  time loop (rest)", fwd - inputGemm, loopFlops, null),
+            new("  input GEMM (x·W_ihᵀ)", Med(0), inputFlops, null),
+            new("  time loop (rest)", fwd - Med(0), loopFlops, null),
             new("backward (total)", bwd, dxFlops + dwIhFlops + dwHhFlops + loopFlops, bwdBytes),
-            new("  dX GEMM", dx, dxFlops, null),
+            new("  dX GEMM", Med(1), dxFlops, null),
             .. (w.Cell == BenchCell.Lstm
-                ? new Phase[] { new("  dW_ih, dW_hh GEMM", dwJoint, dwIhFlops + dwHhFlops, null) }
-                : [new("  dW_ih GEMM", dwIh, dwIhFlops, null), new("  dW_hh GEMM", dwHh, dwHhFlops, null)]),
-            new("  time loop (rest)", bwd - dx - dwIh - dwHh - dwJoint, loopFlops, null),
+                ? new Phase[] { new("  dW_ih, dW_hh GEMM", Med(4), dwIhFlops + dwHhFlops, null) }
+                : [new("  dW_ih GEMM", Med(2), dwIhFlops, null), new("  dW_hh GEMM", Med(3), dwHhFlops, null)]),
+            new("  time loop (rest)", bwd - Med(1) - Med(2) - Med(3) - Med(4), loopFlops, null),
             new("step", pack + fwd + bwd, w.Flops(lengths.Sum(), train: true), fwdBytes + bwdBytes),
         ];
+    }
+
+    /// <summary>One GEMM shape of the step, timed alone.</summary>
+    private sealed record GemmShape(bool TransA, bool TransB, int M, int N, int K)
+    {
+        /// <summary>Runs it once on the shared operands and returns its time in ms.</summary>
+        public double Time(Operands o)
+        {
+            long t = Stopwatch.GetTimestamp();
+            Gemm.Sgemm(TransA, TransB, M, N, K, 1f, o.A, TransA ? M : K, o.B, TransB ? K : N, 0f, o.C, N);
+            return Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        }
+    }
+
+    /// <summary>One A, B and C array large enough for every shape (their values only need to be ordinary numbers).</summary>
+    private sealed class Operands
+    {
+        public readonly float[] A, B, C;
+
+        public Operands(IEnumerable<GemmShape> gemms)
+        {
+            var list = gemms.ToList();
+            A = Filled(list.Count == 0 ? 0 : list.Max(g => (long)g.M * g.K), 7);
+            B = Filled(list.Count == 0 ? 0 : list.Max(g => (long)g.K * g.N), 5);
+            C = new float[list.Count == 0 ? 0 : list.Max(g => (long)g.M * g.N)];
+        }
+
+        private static float[] Filled(long length, int period)
+        {
+            var x = new float[length];
+            for (int i = 0; i < x.Length; i++) x[i] = (i % period) * 0.1f;
+            return x;
+        }
     }
 
     /// <summary>Writes the breakdown as a table.</summary>
@@ -85,24 +137,9 @@ internal static class BenchPhases
                 p.AllocatedBytes is { } b ? F(b / (1024.0 * 1024.0), 1) + " MiB" : "");
         }
         console.Write(table);
-    }
-
-    private static double TimeGemm(bool transA, bool transB, int m, int n, int k, int warmup, int iters)
-    {
-        var a = new float[m * k];
-        var b = new float[k * n];
-        var c = new float[m * n];
-        for (int i = 0; i < a.Length; i++) a[i] = (i % 7) * 0.1f;
-        for (int i = 0; i < b.Length; i++) b[i] = (i % 5) * 0.1f;
-        int lda = transA ? m : k, ldb = transB ? k : n;
-        var times = new double[iters];
-        for (int i = -Math.Max(1, warmup); i < iters; i++)
-        {
-            long t = Stopwatch.GetTimestamp();
-            Gemm.Sgemm(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
-            if (i >= 0) times[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-        }
-        return Median(times);
+        if (peak is { } p0 && phases.Any(p => p.Flops > 0 && p.Ms > 0 && p.Flops / (p.Ms / 1000) / 1e9 > p0.GflopsPerSecond))
+            console.MarkupLine(Markup.Escape(
+                "A row above 100% of the peak: its remainder came out too small because the host was slower while the GEMMs ran alone than during the steps. Repeat the run."));
     }
 
     private static double Median(IEnumerable<double> values)
