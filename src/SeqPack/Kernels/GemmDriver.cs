@@ -156,11 +156,7 @@ internal static unsafe class GemmDriver
 
         public static float* Get(int floats)
         {
-            if (store is null || store.Length < floats + 16)
-            {
-                store = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
-                pointer = (float*)(((nint)Unsafe.AsPointer(ref store[0]) + 63) & ~(nint)63);
-            }
+            if (store is null || store.Length < floats + 16) pointer = PackBuffers.Allocate(floats, out store);
             return pointer;
         }
     }
@@ -350,7 +346,8 @@ internal static unsafe class GemmDriver
             return pb;
         }
 
-        private static float* Allocate(int floats, out float[] store)
+        /// <summary>A pinned array of at least <paramref name="floats"/> floats and a 64-byte aligned pointer into it.</summary>
+        public static float* Allocate(int floats, out float[] store)
         {
             store = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
             nint p = (nint)Unsafe.AsPointer(ref store[0]);
