@@ -19,6 +19,7 @@ namespace SeqPack.Kernels;
 internal sealed unsafe class PackedMatrix
 {
     private readonly float[] store;
+    private readonly bool pooled;   // store is rented from the ScratchPool (see Rent)
 
     /// <summary>K: rows of op(B).</summary>
     public int Rows { get; }
@@ -34,6 +35,12 @@ internal sealed unsafe class PackedMatrix
         : this(GemmPlan.Packed, b, ldb, transposed, rows, columns) { }
 
     internal PackedMatrix(GemmPlan plan, ReadOnlySpan<float> b, int ldb, bool transposed, int rows, int columns)
+        : this(plan, transposed, rows, columns, pooled: false)
+    {
+        Pack(b, ldb);
+    }
+
+    private PackedMatrix(GemmPlan plan, bool transposed, int rows, int columns, bool pooled)
     {
         if (rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, "PackedMatrix: rows (K) must be non-negative.");
         if (columns < 0) throw new ArgumentOutOfRangeException(nameof(columns), columns, "PackedMatrix: columns (N) must be non-negative.");
@@ -44,9 +51,97 @@ internal sealed unsafe class PackedMatrix
         long floats = (long)rows * ((columns + plan.NR - 1) / plan.NR * plan.NR);
         if (floats > Array.MaxLength - 16)
             throw new ArgumentException($"PackedMatrix: {rows} × {columns} is too large to pack.", nameof(rows));
-        store = GC.AllocateUninitializedArray<float>((int)floats + 16, pinned: true);
+        this.pooled = pooled;
+        store = pooled ? ScratchPool.RentPinned((int)floats + 16) : GC.AllocateUninitializedArray<float>((int)floats + 16, pinned: true);
         Pointer = (float*)(((nint)Unsafe.AsPointer(ref store[0]) + 63) & ~(nint)63);
-        Pack(b, ldb);
+    }
+
+    /// <summary>
+    /// An unpacked matrix of this shape whose storage comes from the <see cref="ScratchPool"/>: for a layer that
+    /// re-packs its weights at every call, so that a training step does not allocate (and fault in) fresh
+    /// pinned arrays each time. Fill it with <see cref="Pack"/> or <see cref="PackAll"/>; give the storage back
+    /// with <see cref="Return"/> when the last product with it is done.
+    /// </summary>
+    internal static PackedMatrix Rent(bool transposed, int rows, int columns) => new(GemmPlan.Packed, transposed, rows, columns, pooled: true);
+
+    /// <summary>As <see cref="Rent"/>, packed from <paramref name="b"/> at once (by all threads when it has several KC blocks).</summary>
+    internal static PackedMatrix RentPacked(ReadOnlySpan<float> b, int ldb, bool transposed, int rows, int columns)
+    {
+        var m = Rent(transposed, rows, columns);
+        PackAll([m], b, ldb, [0]);
+        return m;
+    }
+
+    /// <summary>Gives the storage of a <see cref="Rent"/>ed matrix back to the pool; it must not be used afterwards.</summary>
+    internal void Return()
+    {
+        if (pooled) ScratchPool.ReturnPinned(store);
+    }
+
+    /// <summary>Packs KC block <paramref name="block"/> of op(B) from <paramref name="b"/>, whose extent the caller has checked.</summary>
+    private static void PackBlock(int kcBlock, int nr, bool transposed, int rows, int columns, float* b, nint ldb, float* dst, int block)
+    {
+        int pc = block * kcBlock, nPadded = (columns + nr - 1) / nr * nr;
+        GemmPacking.PackB(transposed, b, ldb, pc, 0, Math.Min(kcBlock, rows - pc), columns, nr, dst + (nint)pc * nPadded);
+    }
+
+    private int Blocks => (Rows + Plan.KC - 1) / Plan.KC;
+
+    /// <summary>
+    /// Packs several matrices of the same plan, orientation and depth (<see cref="Rows"/>) from one source at
+    /// once, their KC blocks spread over the <see cref="WorkerPool"/>: <c>targets[i]</c> from
+    /// <c>source[offsets[i]..]</c> with row stride <paramref name="ldb"/> (a layer's W_hh cut into the column
+    /// blocks its time loop multiplies). Each block is packed by one thread, so the result does not depend on the
+    /// thread count.
+    /// </summary>
+    internal static void PackAll(PackedMatrix[] targets, ReadOnlySpan<float> source, int ldb, ReadOnlySpan<int> offsets)
+    {
+        if (offsets.Length != targets.Length)
+            throw new ArgumentException($"PackedMatrix.PackAll: {offsets.Length} offsets for {targets.Length} targets; give one offset per target.", nameof(offsets));
+        if (targets.Length == 0) return;
+        var first = targets[0];
+        int count = targets.Length, blocks = first.Blocks;
+        var jobDst = stackalloc nint[count];
+        var jobSrc = stackalloc nint[count];
+        var jobCols = stackalloc int[count];
+        fixed (float* src = source)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var t = targets[i];
+                if ((uint)offsets[i] > (uint)source.Length)
+                    throw new ArgumentOutOfRangeException(nameof(offsets), offsets[i], $"PackedMatrix.PackAll: offset {i} lies outside the source of {source.Length} floats.");
+                if (t.Plan != first.Plan || t.Transposed != first.Transposed || t.Rows != first.Rows)
+                    throw new ArgumentException("PackedMatrix.PackAll: every target must have the same plan, orientation and rows.", nameof(targets));
+                Gemm.CheckOperand(source[offsets[i]..], ldb, t.Transposed ? t.Columns : t.Rows, t.Transposed ? t.Rows : t.Columns, nameof(source), nameof(ldb));
+                jobDst[i] = (nint)t.Pointer;
+                jobSrc[i] = (nint)(src + offsets[i]);
+                jobCols[i] = t.Columns;
+            }
+            if (first.Rows == 0) return;
+            WorkerPool.Run(new PackAllJob
+            {
+                KC = first.Plan.KC, NR = first.Plan.NR, Transposed = first.Transposed, Rows = first.Rows, Ldb = ldb, Blocks = blocks,
+                Dst = jobDst, Src = jobSrc, Columns = jobCols,
+            }, count * blocks);
+        }
+        GC.KeepAlive(targets);
+    }
+
+    private struct PackAllJob : IParallelJob
+    {
+        public bool Transposed;
+        public int KC, NR, Rows, Blocks;
+        public nint Ldb;
+        public nint* Dst, Src;
+        public int* Columns;
+
+        public readonly void Execute(int index)
+        {
+            int i = index / Blocks;
+            if (Columns[i] > 0)
+                PackBlock(KC, NR, Transposed, Rows, Columns[i], (float*)Src[i], Ldb, (float*)Dst[i], index % Blocks);
+        }
     }
 
     /// <summary>
@@ -57,12 +152,8 @@ internal sealed unsafe class PackedMatrix
     {
         Gemm.CheckOperand(b, ldb, Transposed ? Columns : Rows, Transposed ? Rows : Columns, nameof(b), nameof(ldb));
         if (Rows == 0 || Columns == 0) return;
-        int nPadded = (Columns + Plan.NR - 1) / Plan.NR * Plan.NR;
         fixed (float* pb = b)
-            for (int pc = 0; pc < Rows; pc += Plan.KC)
-            {
-                int kc = Math.Min(Plan.KC, Rows - pc);
-                GemmPacking.PackB(Transposed, pb, ldb, pc, 0, kc, Columns, Plan.NR, Pointer + (nint)pc * nPadded);
-            }
+            for (int block = 0; block < Blocks; block++)
+                PackBlock(Plan.KC, Plan.NR, Transposed, Rows, Columns, pb, ldb, Pointer, block);
     }
 }

@@ -72,6 +72,55 @@ public class PackedMatrixTests
         for (int i = 0; i < c.Length; i++) Assert.Equal(expected[i], c[i], 1e-5f);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void PackAll_RentedColumnBlocks_EqualSeparatelyPackedOnes_OnEveryThreadCount(bool transposed)
+    {
+        // A layer cuts W_hh into column blocks (gate slices) and packs them together across the pool into storage
+        // from the ScratchPool: each block must hold the same bits as a PackedMatrix packed on its own, and the
+        // products with it the same bits, for one thread and for several.
+        var plan = GemmPlan.Packed;
+        int k = plan.KC * 2 + 5, n = 100, m = 9;
+        int[] starts = [0, 40, 64], widths = [40, 24, 36];
+        int ld = transposed ? k : n;
+        var w = GemmTestData.Matrix(transposed ? n : k, transposed ? k : n, ld, 13);
+        var a = GemmTestData.Matrix(m, k, k, 14);
+        int[] offsets = starts.Select(j => transposed ? j * ld : j).ToArray();
+        int saved = Compute.Threads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Compute.Threads = threads;
+                var rented = widths.Select(cols => PackedMatrix.Rent(transposed, k, cols)).ToArray();
+                PackedMatrix.PackAll(rented, w, ld, offsets);
+                for (int i = 0; i < rented.Length; i++)
+                {
+                    var alone = new PackedMatrix(w.AsSpan(offsets[i]), ld, transposed, k, widths[i]);
+                    float[] viaRented = new float[m * widths[i]], viaAlone = new float[m * widths[i]];
+                    Gemm.Sgemm(false, m, 1f, a, k, rented[i], 0f, viaRented, widths[i]);
+                    Gemm.Sgemm(false, m, 1f, a, k, alone, 0f, viaAlone, widths[i]);
+                    Assert.Equal(viaAlone, viaRented);
+                    Assert.Contains(viaRented, v => v != 0f);
+                }
+                foreach (var r in rented) r.Return();
+            }
+        }
+        finally
+        {
+            Compute.Threads = saved;
+        }
+    }
+
+    [Fact]
+    public void PackAll_SourceTooShortForABlock_ThrowsNamingIt()
+    {
+        var blocks = new[] { PackedMatrix.Rent(false, 4, 8), PackedMatrix.Rent(false, 4, 8) };
+        var ex = Assert.Throws<ArgumentException>(() => PackedMatrix.PackAll(blocks, new float[4 * 12], 12, [0, 8]));
+        Assert.Equal("source", ex.ParamName);
+    }
+
     [Fact]
     public void Pack_SpanTooShort_ThrowsNamingIt()
     {

@@ -38,6 +38,21 @@ public class SavedBufferTests
     }
 
     [Fact]
+    public void ScratchPool_PinnedAndUnpinnedArraysAreKeptApart()
+    {
+        // Pinned arrays back packed weights that the kernels address by raw pointer: Rent must never hand one
+        // out as an ordinary array, nor RentPinned an array that the GC may move.
+        int length = ScratchPool.MinPooledLength * 41 + 5;
+        var pinned = ScratchPool.RentPinned(length);
+        var plain = ScratchPool.Rent(length);
+        ScratchPool.ReturnPinned(pinned);
+        ScratchPool.Return(plain);
+        Assert.Same(plain, ScratchPool.Rent(length));
+        Assert.Same(pinned, ScratchPool.RentPinned(length));
+        Assert.NotSame(pinned, ScratchPool.Rent(length));
+    }
+
+    [Fact]
     public void Lstm_SecondBackwardThroughTheSameGraph_ThrowsAndSaysWhatToDo()
     {
         var lstm = new Lstm(3, 4, rng: new Rng(1));
@@ -79,8 +94,11 @@ public class SavedBufferTests
     public void Lstm_RepeatedSteps_ReuseTheSavedArraysAndGiveTheSameGradients()
     {
         var lstm = new Lstm(6, Hidden, rng: new Rng(3));
-        // Gates (overwritten by dGates), CPrev, TanhC, and [x | h_{t-1}] of every row (6 + H columns).
-        AssertRepeatedStepsIgnorePoisonedPool(lstm, p => lstm.Forward(p).Output.Data, [4 * Hidden, Hidden, Hidden, 6 + Hidden]);
+        // Gates (overwritten by dGates), CPrev, TanhC, and [x | h_{t-1}] of every row (6 + H columns); W_hh in
+        // kernel gate order; its first gate slice (64 units) packed for forward and its first column group packed
+        // for backward (pinned).
+        AssertRepeatedStepsIgnorePoisonedPool(lstm, p => lstm.Forward(p).Output.Data, [4 * Hidden, Hidden, Hidden, 6 + Hidden],
+            [4 * Hidden * Hidden], [PackedLength(Hidden, 4 * 64), PackedLength(4 * Hidden, 64)]);
     }
 
     [Fact]
@@ -116,8 +134,9 @@ public class SavedBufferTests
     public void Gru_RepeatedSteps_ReuseTheSavedArraysAndGiveTheSameGradients()
     {
         var gru = new Gru(6, Hidden, rng: new Rng(3));
-        // Gates (overwritten by dGh), Ghn, HPrev, and backward's dAn.
-        AssertRepeatedStepsIgnorePoisonedPool(gru, p => gru.Forward(p).Output.Data, [3 * Hidden, Hidden, Hidden, Hidden]);
+        // Gates (overwritten by dGh), Ghn, HPrev, and backward's dAn; W_hh packed for backward (pinned).
+        AssertRepeatedStepsIgnorePoisonedPool(gru, p => gru.Forward(p).Output.Data, [3 * Hidden, Hidden, Hidden, Hidden],
+            pinnedLengths: [PackedLength(3 * Hidden, Hidden)]);
     }
 
     [Theory]
@@ -130,7 +149,12 @@ public class SavedBufferTests
         AssertRepeatedStepsIgnorePoisonedPool(rnn, p => rnn.Forward(p).Output.Data, [Hidden, Hidden]);
     }
 
-    private static void AssertRepeatedStepsIgnorePoisonedPool(Module model, Func<PackedSequence, Tensor> forward, int[] pooledColumns)
+    /// <summary>Floats a <see cref="PackedMatrix"/> of op(B) rows × columns rents (panels padded to NR, plus alignment).</summary>
+    private static int PackedLength(int rows, int columns)
+        => rows * ((columns + GemmPlan.Packed.NR - 1) / GemmPlan.Packed.NR * GemmPlan.Packed.NR) + 16;
+
+    private static void AssertRepeatedStepsIgnorePoisonedPool(Module model, Func<PackedSequence, Tensor> forward, int[] pooledColumns,
+        int[]? pooledLengths = null, int[]? pinnedLengths = null)
     {
         int rows = Lengths.Sum();
         Assert.True(rows * Hidden >= ScratchPool.MinPooledLength);
@@ -145,9 +169,12 @@ public class SavedBufferTests
             return [.. model.Parameters().SelectMany(p => p.Grad!.ToArray()), .. x.Grad!.ToArray()];
         }
         var first = Step();
-        var poisoned = pooledColumns.Select(cols => ScratchPool.Rent(rows * cols)).ToList();
-        foreach (var a in poisoned) Array.Fill(a, float.NaN);
+        var poisoned = pooledColumns.Select(cols => ScratchPool.Rent(rows * cols)).Concat((pooledLengths ?? []).Select(ScratchPool.Rent)).ToList();
+        var poisonedPinned = (pinnedLengths ?? []).Select(ScratchPool.RentPinned).ToList();
+        Assert.All(poisoned.Concat(poisonedPinned), a => Assert.True(a.Length >= ScratchPool.MinPooledLength));
+        foreach (var a in poisoned.Concat(poisonedPinned)) Array.Fill(a, float.NaN);
         foreach (var a in poisoned) ScratchPool.Return(a);
+        foreach (var a in poisonedPinned) ScratchPool.ReturnPinned(a);
         var second = Step();
         Assert.All(second, v => Assert.False(float.IsNaN(v)));
         Assert.Equal(first, second);

@@ -50,8 +50,11 @@ internal sealed class GateSlices
 
     /// <summary>Rows of a (G·H, cols) PyTorch-layout matrix in kernel order: <c>dst[j] = src[KernelToTorch[j]]</c>.</summary>
     public float[] ToKernelRows(ReadOnlySpan<float> src, int cols)
+        => ToKernelRows(src, cols, GC.AllocateUninitializedArray<float>(src.Length));   // a permutation of the rows: every row is written
+
+    /// <summary>As <see cref="ToKernelRows(ReadOnlySpan{float}, int)"/>, into the first G·H·cols floats of <paramref name="dst"/>; returns it.</summary>
+    public float[] ToKernelRows(ReadOnlySpan<float> src, int cols, float[] dst)
     {
-        var dst = GC.AllocateUninitializedArray<float>(src.Length);   // KernelToTorch is a permutation of the rows: every row is written
         for (int j = 0; j < KernelToTorch.Length; j++)
             src.Slice(KernelToTorch[j] * cols, cols).CopyTo(dst.AsSpan(j * cols, cols));
         return dst;

@@ -58,7 +58,9 @@ internal static class GruLayer
         LayerMath.InputProjection(rows, 3 * hidden, inputSize, x.Data, w.WIh.Data, w.BIh is null && w.BHh is null ? [] : bias, buf.Gates);
         if (h0 is not null) h0.Data.CopyTo(buf.StateH, 0);
         ReadOnlyMemory<float> bHn = w.BHh is null ? ReadOnlyMemory<float>.Empty : w.BHh.Data.AsMemory(2 * hidden, hidden);
-        ForwardLoop(layout, reverse, new PackedMatrix(w.WHh.Data, hidden, true, hidden, 3 * hidden), bHn, buf);
+        var wHhT = PackedMatrix.RentPacked(w.WHh.Data, hidden, true, hidden, 3 * hidden);
+        ForwardLoop(layout, reverse, wHhT, bHn, buf);
+        wHhT.Return();
 
         var y = new Tensor(buf.Y, [rows, hidden]);
         var hn = new Tensor(buf.StateH, [batch, hidden]);
@@ -215,7 +217,9 @@ internal static class GruLayer
         // of a row's r, z, n before it writes the gradient at the same index), so dGh needs no (N, 3H) buffer.
         var d = new GradBuffers(b.Gates, rows, batch, h);
         dhn?.Data.CopyTo(d.DStateH, 0);
-        BackwardLoop(layout, reverse, new PackedMatrix(w.WHh.Data, h, false, g3, h), dy is null ? default : dy.Data, b, d);
+        var wHh = PackedMatrix.RentPacked(w.WHh.Data, h, false, g3, h);
+        BackwardLoop(layout, reverse, wHh, dy is null ? default : dy.Data, b, d);
+        wHh.Return();
 
         // The input side sees (da_r, da_z) from dGh and da_n from dAn.
         var grads = new List<Tensor?>();

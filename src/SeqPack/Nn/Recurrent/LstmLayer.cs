@@ -22,7 +22,7 @@ internal static class LstmLayer
     /// <summary>Everything forward keeps for backward, plus the running state. Shapes in comments, N = rows, B = batch.</summary>
     internal sealed class Buffers
     {
-        // Gates, CPrev, TanhC, XH and R are rented from the ScratchPool (possibly longer than N rows) and
+        // WIh, WHh, Gates, CPrev, TanhC, XH and R are rented from the ScratchPool (possibly longer than needed) and
         // given back by Release once backward has used them; Y, StateH and StateC become the output tensors.
         public readonly int Hidden, HOut, InputSize;
         /// <summary>
@@ -33,8 +33,8 @@ internal static class LstmLayer
         /// <summary>Row stride of XH, and the column of XH where h_{t-1} starts (I when <see cref="JointWeightGrad"/>, else 0).</summary>
         public readonly int XHStride, HPrevColumn;
         public readonly GateSlices Slices;
-        public readonly float[] WIh;     // (4H, I) W_ih in kernel gate order
-        public readonly float[] WHh;     // (4H, Hout) W_hh in kernel gate order
+        public readonly float[] WIh;     // (4H, I) W_ih in kernel gate order (possibly longer)
+        public readonly float[] WHh;     // (4H, Hout) W_hh in kernel gate order (possibly longer)
         public readonly float[] Gates;   // (N, 4H) activated gates, kernel order
         public readonly float[] CPrev;   // (N, H) cell state before each row's step
         public readonly float[] TanhC;   // (N, H)
@@ -50,8 +50,8 @@ internal static class LstmLayer
             Hidden = w.WHh.Dim(0) / 4;
             HOut = w.WHh.Dim(1);
             Slices = new GateSlices(4, Hidden);
-            WIh = Slices.ToKernelRows(w.WIh.Data, InputSize);
-            WHh = Slices.ToKernelRows(w.WHh.Data, HOut);
+            WIh = Slices.ToKernelRows(w.WIh.Data, InputSize, ScratchPool.Rent(w.WIh.Size));
+            WHh = Slices.ToKernelRows(w.WHh.Data, HOut, ScratchPool.Rent(w.WHh.Size));
             Gates = ScratchPool.Rent(rows * 4 * Hidden);
             CPrev = ScratchPool.Rent(rows * Hidden);
             TanhC = ScratchPool.Rent(rows * Hidden);
@@ -73,7 +73,7 @@ internal static class LstmLayer
         {
             if (Released) return;
             Released = true;
-            ScratchPool.Return(Gates, CPrev, TanhC, XH, R);
+            ScratchPool.Return(WIh, WHh, Gates, CPrev, TanhC, XH, R);
         }
     }
 
@@ -103,8 +103,10 @@ internal static class LstmLayer
         LayerMath.InputProjection(rows, g4, buf.InputSize, x.Data, buf.WIh, [], buf.Gates);
         if (h0 is not null) h0.Data.CopyTo(buf.StateH, 0);
         if (c0 is not null) c0.Data.CopyTo(buf.StateC, 0);
-        LstmLoops.Forward(layout, reverse, buf, bias.Length == 0 ? bias : buf.Slices.ToKernelRows(bias, 1), LstmLoops.PackForward(buf),
+        var packedWhh = LstmLoops.PackForward(buf);
+        LstmLoops.Forward(layout, reverse, buf, bias.Length == 0 ? bias : buf.Slices.ToKernelRows(bias, 1), packedWhh,
             w.WHr is null ? null : new PackedMatrix(w.WHr.Data, buf.Hidden, true, buf.Hidden, buf.HOut));
+        LstmLoops.Return(packedWhh);
 
         var y = new Tensor(buf.Y, [rows, buf.HOut]);
         var hn = new Tensor(buf.StateH, [batch, buf.HOut]);
@@ -131,6 +133,7 @@ internal static class LstmLayer
         var (packedWhh, group) = LstmLoops.PackBackward(b, w.WHr is not null);
         LstmLoops.Backward(layout, reverse, dy is null ? null : dy.Data, b, d, packedWhh, group,
             w.WHr is null ? null : new PackedMatrix(w.WHr.Data, h, false, hOut, h));
+        LstmLoops.Return(packedWhh);
 
         var grads = new List<Tensor?>();
         if (x.RequiresGrad)

@@ -17,16 +17,29 @@ namespace SeqPack.Nn.Recurrent;
 /// </remarks>
 internal static unsafe class LstmLoops
 {
-    /// <summary>For each gate slice, its block of W_hh (kernel order) packed as the right operand of <c>h·W_hhᵀ</c>.</summary>
+    /// <summary>
+    /// For each gate slice, its block of W_hh (kernel order) packed as the right operand of <c>h·W_hhᵀ</c>, in
+    /// storage rented from the <see cref="ScratchPool"/> and packed by all threads; give it back with
+    /// <see cref="Return"/> after the loop.
+    /// </summary>
     public static PackedMatrix[] PackForward(LstmLayer.Buffers b)
     {
         var packed = new PackedMatrix[b.Slices.Count];
+        Span<int> offsets = stackalloc int[packed.Length];
         for (int s = 0; s < packed.Length; s++)
         {
             int u0 = b.Slices.Start(s), w = b.Slices.Width(s);
-            packed[s] = new PackedMatrix(b.WHh.AsSpan(4 * u0 * b.HOut, 4 * w * b.HOut), b.HOut, true, b.HOut, 4 * w);
+            packed[s] = PackedMatrix.Rent(true, b.HOut, 4 * w);
+            offsets[s] = 4 * u0 * b.HOut;
         }
+        PackedMatrix.PackAll(packed, b.WHh, b.HOut, offsets);
         return packed;
+    }
+
+    /// <summary>Gives the storage of packed weights from <see cref="PackForward"/> or <see cref="PackBackward"/> back.</summary>
+    public static void Return(PackedMatrix[] packed)
+    {
+        foreach (var p in packed) p.Return();
     }
 
     private struct ForwardStep : IParallelJob
@@ -161,14 +174,16 @@ internal static unsafe class LstmLoops
     /// </summary>
     public static (PackedMatrix[] Packed, int Group) PackBackward(LstmLayer.Buffers b, bool projection)
     {
-        if (projection) return ([new PackedMatrix(b.WHh, b.HOut, false, 4 * b.Hidden, b.HOut)], 1);
-        int group = BackwardGroup(b.Slices.Count);
-        var packed = new PackedMatrix[(b.Slices.Count + group - 1) / group];
+        int group = projection ? 1 : BackwardGroup(b.Slices.Count);
+        var packed = new PackedMatrix[projection ? 1 : (b.Slices.Count + group - 1) / group];
+        Span<int> offsets = stackalloc int[packed.Length];
         for (int p = 0; p < packed.Length; p++)
         {
-            int u0 = b.Slices.Start(p * group), u1 = Math.Min(b.Hidden, b.Slices.Start((p + 1) * group));
-            packed[p] = new PackedMatrix(b.WHh.AsSpan(u0), b.HOut, false, 4 * b.Hidden, u1 - u0);
+            int u0 = projection ? 0 : b.Slices.Start(p * group), u1 = projection ? b.HOut : Math.Min(b.Hidden, b.Slices.Start((p + 1) * group));
+            packed[p] = PackedMatrix.Rent(false, 4 * b.Hidden, u1 - u0);
+            offsets[p] = u0;
         }
+        PackedMatrix.PackAll(packed, b.WHh, b.HOut, offsets);
         return (packed, group);
     }
 

@@ -45,7 +45,9 @@ internal static class RnnLayer
         var buf = new Buffers(rows, batch, inputSize, hidden, relu);
         LayerMath.InputProjection(rows, hidden, inputSize, x.Data, w.WIh.Data, LayerMath.BiasSum(w.BIh, w.BHh), buf.Y);
         if (h0 is not null) h0.Data.CopyTo(buf.StateH, 0);
-        ForwardLoop(layout, reverse, new PackedMatrix(w.WHh.Data, hidden, true, hidden, hidden), buf);
+        var wHhT = PackedMatrix.RentPacked(w.WHh.Data, hidden, true, hidden, hidden);
+        ForwardLoop(layout, reverse, wHhT, buf);
+        wHhT.Return();
 
         var y = new Tensor(buf.Y, [rows, hidden]);
         var hn = new Tensor(buf.StateH, [batch, hidden]);
@@ -110,7 +112,9 @@ internal static class RnnLayer
         var dhScratch = ScratchPool.Rent(batch * h);
         var dState = new float[batch * h];          // (B, H), becomes dh0
         dhn?.Data.CopyTo(dState, 0);
-        BackwardLoop(layout, reverse, new PackedMatrix(w.WHh.Data, h, false, h, h), dy is null ? default : dy.Data, b, dPre, dState, dhScratch);
+        var wHh = PackedMatrix.RentPacked(w.WHh.Data, h, false, h, h);
+        BackwardLoop(layout, reverse, wHh, dy is null ? default : dy.Data, b, dPre, dState, dhScratch);
+        wHh.Return();
 
         var grads = new List<Tensor?>();
         if (x.RequiresGrad)
