@@ -28,7 +28,13 @@ internal sealed unsafe class PackedMatrix
     /// <summary>Whether the source is stored transposed ((N, K) row-major, op(B) = Bᵀ).</summary>
     public bool Transposed { get; }
     internal GemmPlan Plan { get; }
-    internal float* Pointer { get; }
+    /// <summary>The packed panels (64-byte aligned, pinned). Throws once the storage of a rented matrix has been returned.</summary>
+    internal float* Pointer => returned
+        ? throw new InvalidOperationException("PackedMatrix: this matrix's storage was given back to the pool (Return); pack a new one.")
+        : pointer;
+
+    private readonly float* pointer;
+    private bool returned;
 
     /// <summary>Allocates and packs op(B) for the machine's kernels; see <see cref="Pack"/>.</summary>
     public PackedMatrix(ReadOnlySpan<float> b, int ldb, bool transposed, int rows, int columns)
@@ -53,7 +59,7 @@ internal sealed unsafe class PackedMatrix
             throw new ArgumentException($"PackedMatrix: {rows} × {columns} is too large to pack.", nameof(rows));
         this.pooled = pooled;
         store = pooled ? ScratchPool.RentPinned((int)floats + 16) : GC.AllocateUninitializedArray<float>((int)floats + 16, pinned: true);
-        Pointer = (float*)(((nint)Unsafe.AsPointer(ref store[0]) + 63) & ~(nint)63);
+        pointer = (float*)(((nint)Unsafe.AsPointer(ref store[0]) + 63) & ~(nint)63);
     }
 
     /// <summary>
@@ -72,10 +78,15 @@ internal sealed unsafe class PackedMatrix
         return m;
     }
 
-    /// <summary>Gives the storage of a <see cref="Rent"/>ed matrix back to the pool; it must not be used afterwards.</summary>
+    /// <summary>
+    /// Gives the storage of a <see cref="Rent"/>ed matrix back to the pool; products with it throw afterwards,
+    /// and a second call does nothing. No effect on a matrix that was not rented.
+    /// </summary>
     internal void Return()
     {
-        if (pooled) ScratchPool.ReturnPinned(store);
+        if (!pooled || returned) return;   // a second Return must not put the array in the pool twice
+        returned = true;
+        ScratchPool.ReturnPinned(store);
     }
 
     /// <summary>Packs KC block <paramref name="block"/> of op(B) from <paramref name="b"/>, whose extent the caller has checked.</summary>

@@ -114,6 +114,24 @@ public class PackedMatrixTests
     }
 
     [Fact]
+    public unsafe void Return_TwiceGivesTheStorageBackOnce_AndLaterProductsThrow()
+    {
+        const int k = 1031, n = 24;   // 1031 · 32 floats: large enough to be pooled, a size no other test rents
+        Assert.True(k * n >= ScratchPool.MinPooledLength);
+        var w = GemmTestData.Matrix(k, n, n, 15);
+        var m = PackedMatrix.RentPacked(w, n, transposed: false, rows: k, columns: n);
+        m.Return();
+        m.Return();
+        var first = PackedMatrix.Rent(false, k, n);    // the returned storage, handed out once only
+        var second = PackedMatrix.Rent(false, k, n);
+        Assert.NotEqual((nint)first.Pointer, (nint)second.Pointer);
+        var ex = Assert.Throws<InvalidOperationException>(() => Gemm.Sgemm(false, 1, 1f, new float[k], k, m, 0f, new float[n], n));
+        Assert.Contains("given back to the pool", ex.Message);
+        first.Return();
+        second.Return();
+    }
+
+    [Fact]
     public void PackAll_SourceTooShortForABlock_ThrowsNamingIt()
     {
         var blocks = new[] { PackedMatrix.Rent(false, 4, 8), PackedMatrix.Rent(false, 4, 8) };
