@@ -88,18 +88,7 @@ internal static class RowRouting
     {
         long rows = 0;
         for (int k = 0; k < runs.Count; k++) rows += runs[k].Rows;
-        if (rows * rowSize < ParallelFloats || Compute.Threads <= 1)
-        {
-            for (int k = 0; k < runs.Count; k++)
-            {
-                var r = runs[k];
-                var from = first[backward ? r.Dst : r.Src];
-                var to = second[backward ? r.Src : r.Dst];
-                if (from is null || to is null) continue;
-                from.AsSpan((backward ? r.DstRow : r.SrcRow) * rowSize, r.Rows * rowSize).CopyTo(to.AsSpan((backward ? r.SrcRow : r.DstRow) * rowSize));
-            }
-            return;
-        }
+        int tasks = rows * rowSize < ParallelFloats ? 1 : Compute.Threads * 4;   // one task runs on the calling thread
         // The job reaches the arrays through raw pointers (WorkerPool.Run), so they are pinned for its duration.
         var handles = new List<GCHandle>(first.Length + second.Length);
         var pointers = new nint[first.Length + second.Length];
@@ -122,11 +111,10 @@ internal static class RowRouting
             fixed (nint* p = pointers)
             fixed (RowRun* r = runSpan)
             {
-                int tasks = Compute.Threads * 4;
                 WorkerPool.Run(new CopyJob
                 {
                     First = p, Second = p + first.Length, Backward = backward, RowSize = rowSize, Runs = r, Count = runSpan.Length,
-                    Tasks = tasks, RowsPerTask = (rows + tasks - 1) / tasks,
+                    RowsPerTask = (rows + tasks - 1) / tasks,
                 }, tasks);
             }
         }
@@ -140,7 +128,7 @@ internal static class RowRouting
     {
         public nint* First, Second;
         public bool Backward;
-        public int RowSize, Count, Tasks;
+        public int RowSize, Count;
         public long RowsPerTask;
         public RowRun* Runs;
 
