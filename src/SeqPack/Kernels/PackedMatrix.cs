@@ -89,14 +89,6 @@ internal sealed unsafe class PackedMatrix
         ScratchPool.ReturnPinned(store);
     }
 
-    /// <summary>Packs KC block <paramref name="block"/> of op(B) from <paramref name="b"/>, whose extent the caller has checked.</summary>
-    private static void PackBlock(int kcBlock, int nr, bool transposed, int rows, int columns, float* b, nint ldb, float* dst, int block)
-    {
-        int pc = block * kcBlock, nPadded = (columns + nr - 1) / nr * nr;
-        GemmPacking.PackB(transposed, b, ldb, pc, 0, Math.Min(kcBlock, rows - pc), columns, nr, dst + (nint)pc * nPadded);
-    }
-
-    private int Blocks => (Rows + Plan.KC - 1) / Plan.KC;
 
     /// <summary>
     /// Packs several matrices of the same plan, orientation and depth (<see cref="Rows"/>) from one source at
@@ -105,13 +97,13 @@ internal sealed unsafe class PackedMatrix
     /// blocks its time loop multiplies). Each block is packed by one thread, so the result does not depend on the
     /// thread count.
     /// </summary>
-    internal static void PackAll(PackedMatrix[] targets, ReadOnlySpan<float> source, int ldb, ReadOnlySpan<int> offsets)
+    internal static void PackAll(ReadOnlySpan<PackedMatrix> targets, ReadOnlySpan<float> source, int ldb, ReadOnlySpan<int> offsets)
     {
         if (offsets.Length != targets.Length)
             throw new ArgumentException($"PackedMatrix.PackAll: {offsets.Length} offsets for {targets.Length} targets; give one offset per target.", nameof(offsets));
         if (targets.Length == 0) return;
         var first = targets[0];
-        int count = targets.Length, blocks = first.Blocks;
+        int count = targets.Length, blocks = (first.Rows + first.Plan.KC - 1) / first.Plan.KC;
         var jobDst = stackalloc nint[count];
         var jobSrc = stackalloc nint[count];
         var jobCols = stackalloc int[count];
@@ -136,7 +128,7 @@ internal sealed unsafe class PackedMatrix
                 Dst = jobDst, Src = jobSrc, Columns = jobCols,
             }, count * blocks);
         }
-        GC.KeepAlive(targets);
+        foreach (var t in targets) GC.KeepAlive(t);   // their pinned stores were addressed by raw pointer only
     }
 
     private struct PackAllJob : IParallelJob
@@ -147,11 +139,12 @@ internal sealed unsafe class PackedMatrix
         public nint* Dst, Src;
         public int* Columns;
 
+        /// <summary>Packs KC block <c>index % Blocks</c> of target <c>index / Blocks</c>.</summary>
         public readonly void Execute(int index)
         {
-            int i = index / Blocks;
-            if (Columns[i] > 0)
-                PackBlock(KC, NR, Transposed, Rows, Columns[i], (float*)Src[i], Ldb, (float*)Dst[i], index % Blocks);
+            int i = index / Blocks, pc = index % Blocks * KC, cols = Columns[i], nPadded = (cols + NR - 1) / NR * NR;
+            if (cols > 0)
+                GemmPacking.PackB(Transposed, (float*)Src[i], Ldb, pc, 0, Math.Min(KC, Rows - pc), cols, NR, (float*)Dst[i] + (nint)pc * nPadded);
         }
     }
 
@@ -162,9 +155,6 @@ internal sealed unsafe class PackedMatrix
     public void Pack(ReadOnlySpan<float> b, int ldb)
     {
         Gemm.CheckOperand(b, ldb, Transposed ? Columns : Rows, Transposed ? Rows : Columns, nameof(b), nameof(ldb));
-        if (Rows == 0 || Columns == 0) return;
-        fixed (float* pb = b)
-            for (int block = 0; block < Blocks; block++)
-                PackBlock(Plan.KC, Plan.NR, Transposed, Rows, Columns, pb, ldb, Pointer, block);
+        PackAll([this], b, ldb, [0]);
     }
 }
