@@ -35,8 +35,8 @@ for (int i = 0; i < args.Length; i++)
 
 var blas = new List<Cblas>
 {
-    Cblas.Load("openblas", "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0", "openblas_set_num_threads"),
-    Cblas.Load("blis", "/usr/lib/x86_64-linux-gnu/blis-pthread/libblis.so.4", "bli_thread_set_num_threads"),
+    Cblas.Load("openblas", "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0", "openblas_set_num_threads", longThreadCount: false),
+    Cblas.Load("blis", "/usr/lib/x86_64-linux-gnu/blis-pthread/libblis.so.4", "bli_thread_set_num_threads", longThreadCount: true),
 };
 Console.WriteLine($"# SeqPack GEMM against libtorch {torch.__version__}, OpenBLAS 0.3.21 and BLIS 0.9.0 (Debian), {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine($"# {Environment.ProcessorCount} CPUs, {RuntimeInformation.FrameworkDescription}; {rounds} rounds; GFLOP/s = 2·M·N·K / time; medians");
@@ -65,19 +65,20 @@ static string Measure(Shape s, int threads, int rounds, List<Cblas> blas)
     using var opA = s.TransA ? ta.t() : ta.alias();
     using var opB = s.TransB ? tb.t() : tb.alias();
     using var tc = torch.zeros(s.M, s.N);
-    var libs = new (string Name, Action Run)[]
+    float[] InC() => c;
+    var libs = new (string Name, Action Run, Func<float[]> Result)[]
     {
-        ("SeqPack", () => Gemm.Sgemm(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N)),
-        ("libtorch", () => _ = tc.addmm_(opA, opB, 0f, 1f)),   // in place: returns tc itself
-        (blas[0].Name, () => blas[0].Sgemm(s, a, lda, b, ldb, c)),
-        (blas[1].Name, () => blas[1].Sgemm(s, a, lda, b, ldb, c)),
+        ("SeqPack", () => Gemm.Sgemm(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N), InC),
+        ("libtorch", () => _ = tc.addmm_(opA, opB, 0f, 1f), () => tc.data<float>().ToArray()),   // in place: returns tc itself
+        (blas[0].Name, () => blas[0].Sgemm(s, a, lda, b, ldb, c), InC),
+        (blas[1].Name, () => blas[1].Sgemm(s, a, lda, b, ldb, c), InC),
     };
     // Every library must compute the same product (checked against SeqPack's).
     libs[0].Run(); var expected = (float[])c.Clone();
-    foreach (var (name, run) in libs.Skip(1))
+    foreach (var (name, run, result) in libs.Skip(1))
     {
         run();
-        float[] got = name == "libtorch" ? tc.data<float>().ToArray() : c;
+        float[] got = result();
         double worst = 0; for (int i = 0; i < got.Length; i++) worst = Math.Max(worst, Math.Abs(got[i] - expected[i]));
         if (worst > 1e-3) throw new InvalidOperationException($"{name} differs from SeqPack by {worst} on {s}");
     }
@@ -132,21 +133,22 @@ readonly record struct Shape(int M, int N, int K, bool TransA, bool TransB)
 }
 
 /// <summary>A BLAS library's cblas_sgemm (row-major) and its thread-count setter, loaded by path.</summary>
-sealed unsafe class Cblas(string name, nint sgemm, nint setThreads, bool longThreads)
+sealed unsafe class Cblas(string name, nint sgemm, nint setThreads, bool longThreadCount)
 {
     public string Name { get; } = name;
 
-    public static Cblas Load(string name, string path, string threadsSymbol)
+    /// <param name="longThreadCount">Whether the thread-count setter takes a 64-bit count (BLIS's dim_t) rather than an int.</param>
+    public static Cblas Load(string name, string path, string threadsSymbol, bool longThreadCount)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"{name} not found at {path}; install it with bench/blas-compare.sh (apt-get install libopenblas0-pthread libblis4-pthread)");
         nint lib = NativeLibrary.Load(path);
-        return new Cblas(name, NativeLibrary.GetExport(lib, "cblas_sgemm"), NativeLibrary.GetExport(lib, threadsSymbol), threadsSymbol.StartsWith("bli_"));
+        return new Cblas(name, NativeLibrary.GetExport(lib, "cblas_sgemm"), NativeLibrary.GetExport(lib, threadsSymbol), longThreadCount);
     }
 
     public void SetThreads(int threads)
     {
-        if (longThreads) ((delegate* unmanaged<long, void>)setThreads)(threads);   // BLIS: dim_t
+        if (longThreadCount) ((delegate* unmanaged<long, void>)setThreads)(threads);
         else ((delegate* unmanaged<int, void>)setThreads)(threads);
     }
 
