@@ -89,7 +89,6 @@ internal sealed unsafe class PackedMatrix
         ScratchPool.ReturnPinned(store);
     }
 
-
     /// <summary>
     /// Packs several matrices of the same plan, orientation and depth (<see cref="Rows"/>) from one source at
     /// once, their KC blocks spread over the <see cref="WorkerPool"/>: <c>targets[i]</c> from
