@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -15,9 +14,10 @@ namespace SeqPack.Kernels;
 /// Forward (Hochreiter and Schmidhuber 1997, with the forget gate of Gers et al. 2000, as in torch.nn.LSTM):
 /// <c>i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o), c = f·c_{t-1} + i·g, h = o·tanh(c)</c>.
 /// The activated gates overwrite the pre-activations and <c>tanh(c)</c> is kept: that is all backward needs.
-/// Forward runs per row: the activations over the row's gate blocks (<see cref="FastActivations"/>, relative
-/// error ≤ 2e-7), then cell and hidden state in one loop; 256-bit vectors with a scalar tail of the same
-/// arithmetic. Backward is one pass per row.
+/// Forward runs per row: the bias and the activation over each of the row's gate blocks in one loop
+/// (<see cref="FastActivations"/>, relative error ≤ 2e-7; the widest accelerated vectors), then cell and
+/// hidden state in one loop (256-bit vectors); scalar tails do the same arithmetic, so every element gets the
+/// same bits wherever it falls. Backward is one pass per row.
 /// </remarks>
 internal static unsafe class LstmCellKernels
 {
@@ -33,6 +33,7 @@ internal static unsafe class LstmCellKernels
     public static void Forward(int rows, int units, float* gates, int gateStride, float* bias, float* cPrev, float* c, float* tanhC,
         int stateStride, float* h, int hStride, float* hCopy, int hCopyStride)
     {
+        float* biasG = bias == null ? null : bias + 2 * units, biasO = bias == null ? null : bias + 3 * units;
         for (int r = 0; r < rows; r++)
         {
             float* i = gates + (nint)r * gateStride, f = i + units, g = i + 2 * units, o = i + 3 * units;
@@ -42,12 +43,12 @@ internal static unsafe class LstmCellKernels
             // c, tanh(c) and h. Fused into one loop, the four activations' constants and temporaries needed more
             // than the 16 ymm registers and RyuJIT spilled about 60 of them per vector of cells; split, each loop
             // keeps one activation's constants in registers (one thread, L2-resident rows: 8.4 → 7.3 ns per
-            // cell; same operations, same bits).
-            var row = new Span<float>(i, 4 * units);
-            if (bias != null) TensorPrimitives.Add(row, new ReadOnlySpan<float>(bias, 4 * units), row);
-            FastActivations.Sigmoid(row[..(2 * units)], row[..(2 * units)]);
-            FastActivations.Tanh(row.Slice(2 * units, units), row.Slice(2 * units, units));
-            FastActivations.Sigmoid(row[(3 * units)..], row[(3 * units)..]);
+            // cell; same operations, same bits). The bias is added inside each activation's loop, and the loops
+            // are inlined rather than span calls: at 64 units a row the calls and the separate bias pass cost
+            // more than the arithmetic (7.4 → 4.6 ns per cell, 22 rows × 512 units, L2-resident; same bits).
+            SigmoidInPlace(i, bias, 2 * units);
+            TanhInPlace(g, biasG, units);
+            SigmoidInPlace(o, biasO, units);
             int k = 0;
             if (Vector256.IsHardwareAccelerated)
                 for (; k <= units - Vector256<float>.Count; k += Vector256<float>.Count)
@@ -70,6 +71,58 @@ internal static unsafe class LstmCellKernels
                 if (hc != null) hc[k] = o[k] * st;
             }
         }
+    }
+
+    /// <summary><c>x[k] = σ(x[k] + bias[k])</c> for k &lt; n (bias may be null): the widest accelerated vectors, then the scalar tail (same bits as a lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SigmoidInPlace(float* x, float* bias, int n)
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            if (bias != null)
+                for (; k <= n - Vector512<float>.Count; k += Vector512<float>.Count)
+                    FastActivations.Sigmoid(Vector512.Load(x + k) + Vector512.Load(bias + k)).Store(x + k);
+            else
+                for (; k <= n - Vector512<float>.Count; k += Vector512<float>.Count)
+                    FastActivations.Sigmoid(Vector512.Load(x + k)).Store(x + k);
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            if (bias != null)
+                for (; k <= n - Vector256<float>.Count; k += Vector256<float>.Count)
+                    FastActivations.Sigmoid(Vector256.Load(x + k) + Vector256.Load(bias + k)).Store(x + k);
+            else
+                for (; k <= n - Vector256<float>.Count; k += Vector256<float>.Count)
+                    FastActivations.Sigmoid(Vector256.Load(x + k)).Store(x + k);
+        }
+        for (; k < n; k++) x[k] = FastActivations.Sigmoid(bias == null ? x[k] : x[k] + bias[k]);
+    }
+
+    /// <summary><c>x[k] = tanh(x[k] + bias[k])</c> for k &lt; n (bias may be null), as <see cref="SigmoidInPlace"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TanhInPlace(float* x, float* bias, int n)
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            if (bias != null)
+                for (; k <= n - Vector512<float>.Count; k += Vector512<float>.Count)
+                    FastActivations.Tanh(Vector512.Load(x + k) + Vector512.Load(bias + k)).Store(x + k);
+            else
+                for (; k <= n - Vector512<float>.Count; k += Vector512<float>.Count)
+                    FastActivations.Tanh(Vector512.Load(x + k)).Store(x + k);
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            if (bias != null)
+                for (; k <= n - Vector256<float>.Count; k += Vector256<float>.Count)
+                    FastActivations.Tanh(Vector256.Load(x + k) + Vector256.Load(bias + k)).Store(x + k);
+            else
+                for (; k <= n - Vector256<float>.Count; k += Vector256<float>.Count)
+                    FastActivations.Tanh(Vector256.Load(x + k)).Store(x + k);
+        }
+        for (; k < n; k++) x[k] = FastActivations.Tanh(bias == null ? x[k] : x[k] + bias[k]);
     }
 
     /// <summary>
