@@ -61,7 +61,7 @@ public sealed class BenchCommand : Command<BenchSettings>
             if (!settings.NoPeak)
             {
                 peak1 = FmaPeak.Measure(1);
-                peakN = settings.ThreadCount == 1 ? peak1 : FmaPeak.Measure(settings.ThreadCount);
+                peakN = settings.ThreadCount == 1 ? peak1 : MeasureThreads(settings.ThreadCount, peak1.Value);
             }
 
             var measurements = BenchRunner.Run(settings, createModel, m =>
@@ -76,7 +76,7 @@ public sealed class BenchCommand : Command<BenchSettings>
                 // at once, and a host that takes a core away for a moment makes one measurement low, which would
                 // inflate '% peak' (a 2-thread peak of 136 instead of 185-190 GFLOP/s was seen on this machine).
                 var after1 = FmaPeak.Measure(1);
-                var afterN = settings.ThreadCount == 1 ? after1 : FmaPeak.Measure(settings.ThreadCount);
+                var afterN = settings.ThreadCount == 1 ? after1 : MeasureThreads(settings.ThreadCount, Higher(peak1, after1));
                 peakNMeasured = [peakN!.Value.GflopsPerSecond, afterN.GflopsPerSecond];
                 peak1 = Higher(peak1, after1);
                 peakN = settings.ThreadCount == 1 ? peak1 : Higher(peakN, afterN);
@@ -101,6 +101,24 @@ public sealed class BenchCommand : Command<BenchSettings>
         {
             Compute.Threads = previousThreads;
         }
+    }
+
+    /// <summary>
+    /// The <paramref name="threads"/>-thread peak, measured again (up to three more times, a second apart) while
+    /// it stays below <see cref="BenchReport.ConcurrentShare"/> of what that many cores give at the 1-thread
+    /// figure <paramref name="one"/>, keeping the best: a host that runs two vCPUs on one core for a few seconds
+    /// would otherwise halve the denominator of '% peak' (a 2-thread peak of 97.5 GFLOP/s against 97.9 on one
+    /// thread, before and after the cases, was seen on this machine, and the run read 118% of the peak).
+    /// </summary>
+    private static FmaPeakResult MeasureThreads(int threads, FmaPeakResult one)
+    {
+        var best = FmaPeak.Measure(threads);
+        for (int retry = 0; retry < 3 && BenchReport.BelowConcurrent(best, one, Environment.ProcessorCount); retry++)
+        {
+            Thread.Sleep(1000);
+            best = Higher(best, FmaPeak.Measure(threads));
+        }
+        return best;
     }
 
     private static FmaPeakResult Higher(FmaPeakResult? a, FmaPeakResult b)

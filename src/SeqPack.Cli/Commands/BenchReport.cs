@@ -33,8 +33,9 @@ internal static class BenchReport
         {
             string one = data.PeakOneThread is { } p1 ? $"{F(p1.GflopsPerSecond, 1)} GFLOP/s on 1 thread, " : "";
             console.MarkupLine(Markup.Escape(
-                $"FMA peak (register-only Vector{p.VectorBits} loop, fp32, this run, the higher of before and after the cases): {one}{F(p.GflopsPerSecond, 1)} GFLOP/s on {p.Threads} thread(s){Measured(data.PeakThreadsMeasured)}; '% peak' uses the latter."));
+                $"FMA peak (register-only Vector{p.VectorBits} loop, fp32, this run, the higher of before and after the cases, each repeated while the threads read below a core each): {one}{F(p.GflopsPerSecond, 1)} GFLOP/s on {p.Threads} thread(s){Measured(data.PeakThreadsMeasured)}; '% peak' uses the latter."));
             if (PeakNote(data.PeakThreadsMeasured, p.Threads) is { } note) console.MarkupLine(Markup.Escape(note));
+            if (ConcurrencyNote(data.PeakOneThread, p, Environment.ProcessorCount) is { } shared) console.MarkupLine(Markup.Escape(shared));
         }
         console.MarkupLine(Markup.Escape(
             $"Peak working set of this process: {data.PeakWorkingSetBytes / (1024.0 * 1024.0):F0} MiB (all cases of the run together; " +
@@ -122,6 +123,30 @@ internal static class BenchReport
     /// machine: 97.6 instead of 183-195 GFLOP/s on two threads), and the cases in between may have run on less
     /// than the kept peak.
     /// </summary>
+    /// <summary>
+    /// The share of <c>min(threads, processors)</c> times the 1-thread peak below which an N-thread peak means
+    /// that the threads did not each have a core of their own while it was measured. Two threads on this
+    /// machine's two vCPUs read 1.84-2.02 times the 1-thread figure when each has a core.
+    /// </summary>
+    internal const double ConcurrentShare = 0.8;
+
+    /// <summary>Whether <paramref name="peak"/> is below <see cref="ConcurrentShare"/> of what its threads give at the 1-thread figure.</summary>
+    internal static bool BelowConcurrent(FmaPeakResult peak, FmaPeakResult one, int processors)
+        => peak.Threads > 1 && one.GflopsPerSecond > 0
+           && peak.GflopsPerSecond < ConcurrentShare * Math.Min(peak.Threads, Math.Max(1, processors)) * one.GflopsPerSecond;
+
+    /// <summary>
+    /// A warning when the N-thread peak kept for '% peak' is still below <see cref="ConcurrentShare"/> of what its
+    /// threads give at the 1-thread figure (after the retries of the measurement): the fraction then overstates.
+    /// </summary>
+    internal static string? ConcurrencyNote(FmaPeakResult? one, FmaPeakResult peak, int processors)
+    {
+        if (one is not { } p1 || !BelowConcurrent(peak, p1, processors)) return null;
+        int cores = Math.Min(peak.Threads, Math.Max(1, processors));
+        return $"The {peak.Threads}-thread peak ({F(peak.GflopsPerSecond, 1)} GFLOP/s) is only {F(peak.GflopsPerSecond / p1.GflopsPerSecond, 2)} times the 1-thread figure " +
+               $"where {cores} cores give about {cores}: the host did not run the threads on cores of their own while it was measured, so '% peak' overstates the fraction. Repeat the run.";
+    }
+
     internal static string? PeakNote(IReadOnlyList<double>? figures, int threads)
     {
         if (figures is not [var before, var after] || before <= 0 || after <= 0) return null;

@@ -1,4 +1,5 @@
 using SeqPack.Cli.Commands;
+using SeqPack.Kernels;
 
 namespace SeqPack.Tests.Cli;
 
@@ -68,5 +69,22 @@ public class BenchComparisonTests
         if (warns) Assert.Contains("Repeat the run", note);
         Assert.Null(BenchReport.PeakNote(null, 2));
         Assert.Null(BenchReport.PeakNote([before], 2));
+    }
+
+    [Theory]
+    [InlineData(97.5, 97.9, 2, 2, true)]      // both threads on one core for the whole measurement (seen here)
+    [InlineData(147.2, 94.2, 2, 2, true)]     // one vCPU shared part of the time
+    [InlineData(185.1, 95.3, 2, 2, false)]    // the usual reading: 1.94 times the 1-thread figure
+    [InlineData(190.0, 97.0, 4, 2, false)]    // four threads on two processors: two cores' worth is all there is
+    [InlineData(97.0, 97.0, 1, 2, false)]     // one thread: nothing to compare
+    public void ConcurrencyNote_WarnsWhenThePeakThreadsSharedACore(double peak, double one, int threads, int processors, bool warns)
+    {
+        var p = new FmaPeakResult(threads, 256, peak);
+        var p1 = new FmaPeakResult(1, 256, one);
+        Assert.Equal(warns, BenchReport.BelowConcurrent(p, p1, processors));
+        var note = BenchReport.ConcurrencyNote(p1, p, processors);
+        Assert.Equal(warns, note is not null);
+        if (warns) Assert.Contains("overstates", note);
+        Assert.Null(BenchReport.ConcurrencyNote(null, p, processors));
     }
 }
