@@ -47,7 +47,8 @@ for ((i = 1; i <= pairs; i++)); do
     "$peer" "${common[@]}" --layouts=padded > "$torch" 2> "$out/peer-$stamp.err"
     dotnet "$cli" bench "${common[@]}" --layouts=packed --compare "$torch" > "$mine.jsonl" 2> "$mine-report.txt"
     t=$(field "$torch" median_ms); s=$(field "$mine.jsonl" median_ms)
-    peak=$(sed -n 's/.*, \([0-9.]*\) GFLOP\/s on 2 thread.*/\1/p' "$mine-report.txt" | head -1)
+    # the report's peak line may be folded at the console width, so read it as one line
+    peak=$(tr '\n' ' ' < "$mine-report.txt" | sed -n 's/.*, \([0-9.]*\) GFLOP\/s on 2 *thread.*/\1/p' | head -1)
     gflops=$(grep -F "│ $workload " "$mine-report.txt" | grep -F "│ $mode " | awk -F'│' '{ gsub(/[ ,]/, "", $8); print $8 }' | head -1)
     if [[ -z "$t" || -z "$s" || -z "$peak" || -z "$gflops" ]]; then
         echo "bench/pairs.sh: pair $i left no complete result; see $out/*-$stamp*" >&2; exit 1

@@ -33,7 +33,7 @@ internal static class BenchReport
         {
             string one = data.PeakOneThread is { } p1 ? $"{F(p1.GflopsPerSecond, 1)} GFLOP/s on 1 thread, " : "";
             console.MarkupLine(Markup.Escape(
-                $"FMA peak (register-only Vector{p.VectorBits} loop, fp32, this run, the higher of before and after the cases, each repeated while the threads read below a core each): {one}{F(p.GflopsPerSecond, 1)} GFLOP/s on {p.Threads} thread(s){Measured(data.PeakThreadsMeasured)}; '% peak' uses the latter."));
+                $"FMA peak (register-only Vector{p.VectorBits} loop, fp32, this run, the higher of before and after the cases): {one}{F(p.GflopsPerSecond, 1)} GFLOP/s on {p.Threads} thread(s){Measured(data.PeakThreadsMeasured)}; '% peak' uses the latter."));
             if (PeakNote(data.PeakThreadsMeasured, p.Threads) is { } note) console.MarkupLine(Markup.Escape(note));
             if (ConcurrencyNote(data.PeakOneThread, p, Environment.ProcessorCount) is { } shared) console.MarkupLine(Markup.Escape(shared));
         }
