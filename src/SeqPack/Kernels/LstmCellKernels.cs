@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SeqPack.Kernels;
 
@@ -22,6 +23,15 @@ namespace SeqPack.Kernels;
 internal static unsafe class LstmCellKernels
 {
     /// <summary>
+    /// Rows ahead whose lines a cell kernel asks for while it computes the current row. In the time loops a
+    /// row's saved state and outputs lie in arrays far larger than the caches, 256 bytes per 64-unit slice and
+    /// row, and rows are kilobytes apart, so the hardware prefetchers do not fetch them; two rows (about
+    /// 300 ns of arithmetic) cover a miss to memory. lstm-m, two builds in one process, alternating, 60 rounds
+    /// each: training paired 0.986 and 0.987, inference 0.981 and 0.984.
+    /// </summary>
+    private const int PrefetchRows = 2;
+
+    /// <summary>
     /// Activates the gates of <paramref name="rows"/> rows of one slice in place and computes the new states:
     /// effectively <c>c = f·cPrev + i·g; tanhC = tanh(c); h = o·tanhC</c> (and <c>hCopy = h</c> when given).
     /// </summary>
@@ -39,6 +49,17 @@ internal static unsafe class LstmCellKernels
             float* i = gates + (nint)r * gateStride, f = i + units, g = i + 2 * units, o = i + 3 * units;
             float* cp = cPrev + (nint)r * stateStride, cn = c + (nint)r * stateStride, tc = tanhC + (nint)r * stateStride;
             float* hr = h + (nint)r * hStride, hc = hCopy == null ? null : hCopy + (nint)r * hCopyStride;
+            if (r + PrefetchRows < rows && Sse.IsSupported)   // the lines this kernel will write PrefetchRows rows on
+            {
+                nint ahead = PrefetchRows * (nint)stateStride;
+                for (int q = 0; q < units; q += 16)
+                {
+                    Sse.Prefetch0(cn + ahead + q);
+                    Sse.Prefetch0(tc + ahead + q);
+                    Sse.Prefetch0(hr + PrefetchRows * (nint)hStride + q);
+                    if (hc != null) Sse.Prefetch0(hc + PrefetchRows * (nint)hCopyStride + q);
+                }
+            }
             // Each activation runs over its own contiguous gate block (i and f together), then one loop forms
             // c, tanh(c) and h. Fused into one loop, the four activations' constants and temporaries needed more
             // than the 16 ymm registers and RyuJIT spilled about 60 of them per vector of cells; split, each loop
@@ -152,6 +173,17 @@ internal static unsafe class LstmCellKernels
             float* di = dGates + (nint)r * gateStride, df = di + units, dg = di + 2 * units, dO = di + 3 * units;
             float* tc = tanhC + (nint)r * stateStride, cp = cPrev + (nint)r * stateStride, dcr = dc + (nint)r * stateStride;
             float* ds = dState + (nint)r * dhStride, dyr = dy == null ? null : dy + (nint)r * dhStride;
+            if (r + PrefetchRows < rows && Sse.IsSupported)   // the saved values this kernel will read PrefetchRows rows on
+            {
+                nint gatesAhead = PrefetchRows * (nint)gateStride, ahead = PrefetchRows * (nint)stateStride;
+                for (int q = 0; q < 4 * units; q += 16) Sse.Prefetch0(i + gatesAhead + q);
+                for (int q = 0; q < units; q += 16)
+                {
+                    Sse.Prefetch0(tc + ahead + q);
+                    Sse.Prefetch0(cp + ahead + q);
+                    if (dyr != null) Sse.Prefetch0(dyr + PrefetchRows * (nint)dhStride + q);
+                }
+            }
             int k = 0;
             for (; k <= units - w; k += w)
             {
