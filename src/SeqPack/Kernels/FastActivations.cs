@@ -38,7 +38,7 @@ namespace SeqPack.Kernels;
 // ============================================================================================================
 
 /// <summary>Fast vectorised tanh, sigmoid and exp(-y) with stated error bounds (see the block above).</summary>
-internal static class FastActivations
+internal static unsafe class FastActivations
 {
     private const float Log2E = 1.44269504088896341f;
     private const float Ln2Hi = 0.693359375f;            // Cephes: ln 2 = Ln2Hi + Ln2Lo, Ln2Hi exact in few bits
@@ -215,21 +215,24 @@ internal static class FastActivations
     /// <summary>Effectively computes <c>destination[i] = 1 / (1 + e^-x[i])</c> (x and destination may be the same span).</summary>
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> destination) => Apply<SigmoidOp>(x, destination);
 
-    private interface IOp
+    /// <summary>One activation at every width, for the generic drivers.</summary>
+    internal interface IOp
     {
         static abstract Vector512<float> Invoke(Vector512<float> x);
         static abstract Vector256<float> Invoke(Vector256<float> x);
         static abstract float Invoke(float x);
     }
 
-    private struct TanhOp : IOp
+    /// <summary><see cref="Tanh(Vector512{float})"/> as an <see cref="IOp"/>.</summary>
+    internal struct TanhOp : IOp
     {
         public static Vector512<float> Invoke(Vector512<float> x) => Tanh(x);
         public static Vector256<float> Invoke(Vector256<float> x) => Tanh(x);
         public static float Invoke(float x) => Tanh(x);
     }
 
-    private struct SigmoidOp : IOp
+    /// <summary><see cref="Sigmoid(Vector512{float})"/> as an <see cref="IOp"/>.</summary>
+    internal struct SigmoidOp : IOp
     {
         public static Vector512<float> Invoke(Vector512<float> x) => Sigmoid(x);
         public static Vector256<float> Invoke(Vector256<float> x) => Sigmoid(x);
@@ -254,5 +257,35 @@ internal static class FastActivations
                 TOp.Invoke(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
         for (; i < x.Length; i++)
             Unsafe.Add(ref dst, i) = TOp.Invoke(Unsafe.Add(ref src, i));
+    }
+
+    /// <summary>
+    /// Effectively computes <c>x[k] = TOp(x[k] + bias[k])</c> for k &lt; <paramref name="n"/>, in place; without a
+    /// bias (null) <c>x[k] = TOp(x[k])</c>. For a fused kernel's short rows (64-256 floats): no span checks or
+    /// separate bias pass, the widest accelerated vectors, then the scalar tail (same bits as a lane).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void ApplyInPlace<TOp>(float* x, float* bias, int n) where TOp : struct, IOp
+    {
+        int k = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            if (bias != null)
+                for (; k <= n - Vector512<float>.Count; k += Vector512<float>.Count)
+                    TOp.Invoke(Vector512.Load(x + k) + Vector512.Load(bias + k)).Store(x + k);
+            else
+                for (; k <= n - Vector512<float>.Count; k += Vector512<float>.Count)
+                    TOp.Invoke(Vector512.Load(x + k)).Store(x + k);
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            if (bias != null)
+                for (; k <= n - Vector256<float>.Count; k += Vector256<float>.Count)
+                    TOp.Invoke(Vector256.Load(x + k) + Vector256.Load(bias + k)).Store(x + k);
+            else
+                for (; k <= n - Vector256<float>.Count; k += Vector256<float>.Count)
+                    TOp.Invoke(Vector256.Load(x + k)).Store(x + k);
+        }
+        for (; k < n; k++) x[k] = TOp.Invoke(bias == null ? x[k] : x[k] + bias[k]);
     }
 }
