@@ -76,9 +76,9 @@ public sealed class BenchCommand : Command<BenchSettings>
                 // at once, and a host that takes a core away for a moment makes one measurement low, which would
                 // inflate '% peak' (a 2-thread peak of 136 instead of 185-190 GFLOP/s was seen on this machine).
                 var after1 = FmaPeak.Measure(1);
-                var afterN = settings.ThreadCount == 1 ? after1 : MeasureThreads(settings.ThreadCount, Higher(peak1, after1));
-                peakNMeasured = [peakN!.Value.GflopsPerSecond, afterN.GflopsPerSecond];
                 peak1 = Higher(peak1, after1);
+                var afterN = settings.ThreadCount == 1 ? after1 : MeasureThreads(settings.ThreadCount, peak1.Value);
+                peakNMeasured = [peakN!.Value.GflopsPerSecond, afterN.GflopsPerSecond];
                 peakN = settings.ThreadCount == 1 ? peak1 : Higher(peakN, afterN);
             }
 

@@ -118,12 +118,6 @@ internal static class BenchReport
         => figures is [var before, var after] ? $" ({F(before, 1)} before the cases, {F(after, 1)} after)" : "";
 
     /// <summary>
-    /// A warning when the <paramref name="threads"/>-thread peak measured before the cases and the one measured after differ by more
-    /// than 15%: a host that runs two vCPUs on one core for a while halves that figure (seen on the development
-    /// machine: 97.6 instead of 183-195 GFLOP/s on two threads), and the cases in between may have run on less
-    /// than the kept peak.
-    /// </summary>
-    /// <summary>
     /// The share of <c>min(threads, processors)</c> times the 1-thread peak below which an N-thread peak means
     /// that the threads did not each have a core of their own while it was measured. Two threads on this
     /// machine's two vCPUs read 1.84-2.02 times the 1-thread figure when each has a core.
@@ -133,7 +127,10 @@ internal static class BenchReport
     /// <summary>Whether <paramref name="peak"/> is below <see cref="ConcurrentShare"/> of what its threads give at the 1-thread figure.</summary>
     internal static bool BelowConcurrent(FmaPeakResult peak, FmaPeakResult one, int processors)
         => peak.Threads > 1 && one.GflopsPerSecond > 0
-           && peak.GflopsPerSecond < ConcurrentShare * Math.Min(peak.Threads, Math.Max(1, processors)) * one.GflopsPerSecond;
+           && peak.GflopsPerSecond < ConcurrentShare * Cores(peak, processors) * one.GflopsPerSecond;
+
+    /// <summary>The cores a peak's threads can occupy at once: its thread count, at most the processor count.</summary>
+    private static int Cores(FmaPeakResult peak, int processors) => Math.Min(peak.Threads, Math.Max(1, processors));
 
     /// <summary>
     /// A warning when the N-thread peak kept for '% peak' is still below <see cref="ConcurrentShare"/> of what its
@@ -142,11 +139,17 @@ internal static class BenchReport
     internal static string? ConcurrencyNote(FmaPeakResult? one, FmaPeakResult peak, int processors)
     {
         if (one is not { } p1 || !BelowConcurrent(peak, p1, processors)) return null;
-        int cores = Math.Min(peak.Threads, Math.Max(1, processors));
+        int cores = Cores(peak, processors);
         return $"The {peak.Threads}-thread peak ({F(peak.GflopsPerSecond, 1)} GFLOP/s) is only {F(peak.GflopsPerSecond / p1.GflopsPerSecond, 2)} times the 1-thread figure " +
                $"where {cores} cores give about {cores}: the host did not run the threads on cores of their own while it was measured, so '% peak' overstates the fraction. Repeat the run.";
     }
 
+    /// <summary>
+    /// A warning when the <paramref name="threads"/>-thread peak measured before the cases and the one measured after differ by more
+    /// than 15%: a host that runs two vCPUs on one core for a while halves that figure (seen on the development
+    /// machine: 97.6 instead of 183-195 GFLOP/s on two threads), and the cases in between may have run on less
+    /// than the kept peak.
+    /// </summary>
     internal static string? PeakNote(IReadOnlyList<double>? figures, int threads)
     {
         if (figures is not [var before, var after] || before <= 0 || after <= 0) return null;
