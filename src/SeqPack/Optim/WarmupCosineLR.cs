@@ -6,11 +6,11 @@ namespace SeqPack.Optim;
 /// <c>lr_t = initial·(t + 1)/W</c> for <c>t &lt; W</c>, else
 /// <c>lr_t = minLr + (initial − minLr)·0.5·(1 + cos(π·min(s, T)/max(1, T)))</c> with <c>s = t − W</c> and
 /// <c>T = totalSteps − W</c>; after <c>totalSteps</c> the rate stays at <c>minLr</c>. The "epoch" of
-/// <see cref="LrScheduler"/> counts optimiser steps here: call <see cref="LrScheduler.Step"/> after every
-/// optimiser step, or <see cref="LrScheduler.SetEpoch"/> with the step index before it (to resume).
+/// <see cref="LRScheduler"/> counts optimiser steps here: call <see cref="LRScheduler.Step"/> after every
+/// optimiser step, or <see cref="LRScheduler.SetEpoch"/> with the step index before it (to resume).
 /// A function of the step index only, so a resumed run gets the same rates.
 /// </summary>
-public sealed class WarmupCosineLR : LrScheduler
+public sealed class WarmupCosineLR : LRScheduler
 {
     private readonly int warmupSteps;
     private readonly int totalSteps;
