@@ -27,6 +27,21 @@ internal static class TrainDefaults
     }
 
     /// <summary><see cref="Tokenizer.Parse"/> with the error naming the option.</summary>
+    /// <summary>
+    /// A duration such as <c>90s</c>, <c>5m</c> or <c>1.5h</c> (a bare number is seconds), or <c>none</c> for
+    /// <see cref="Timeout.InfiniteTimeSpan"/>; null when <paramref name="text"/> is not one or not positive and finite.
+    /// </summary>
+    public static TimeSpan? ParseDuration(string text)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        if (t == "none") return Timeout.InfiniteTimeSpan;
+        double unit = t.EndsWith('h') ? 3600 : t.EndsWith('m') ? 60 : 1;
+        if (t.EndsWith('h') || t.EndsWith('m') || t.EndsWith('s')) t = t[..^1];
+        if (!double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || !double.IsFinite(value) || value <= 0 || value * unit > TimeSpan.MaxValue.TotalSeconds / 2) return null;
+        return TimeSpan.FromSeconds(value * unit);
+    }
+
     public static Tokenizer ParseTokenizer(string name, bool lowercase = false)
     {
         try { return Tokenizer.Parse(name, lowercase); }

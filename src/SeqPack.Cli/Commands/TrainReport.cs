@@ -64,6 +64,8 @@ internal sealed class TrainReport(IAnsiConsole console)
         }
         if (result.Outcome == TrainingOutcome.EarlyStopped)
             console.MarkupLine($"Early stop: no better dev {(classify ? "macro-F1" : "accuracy")} for {data.Config.Training.Patience} epochs; keeping epoch {state.BestEpoch}.");
+        if (result.Outcome == TrainingOutcome.BudgetReached)
+            console.MarkupLine($"Time budget: another epoch would end after {Duration(data.Config.Training.TimeBudgetSeconds ?? 0)}; keeping epoch {state.BestEpoch} (--time-budget sets it).");
         console.Write(HistoryTable(state.History, classify, data.Labels));
         if (result.Test is ClassMetrics test)
             console.MarkupLine($"[bold]Test[/] ({data.Test.Length} {(classify ? "examples" : "sentences")}, best epoch {state.BestEpoch}): " +
@@ -91,6 +93,16 @@ internal sealed class TrainReport(IAnsiConsole console)
         var random = PaddingReport.Of(trainer.Lengths, trainer.Batcher.Random(trainer.Lengths, new Rng(cfg.Training.Seed)));
         var bucketed = PaddingReport.Of(trainer.Lengths, trainer.Batcher.Bucketed(trainer.Lengths, new Rng(cfg.Training.Seed)));
         console.MarkupLine($"  Batches of {cfg.Training.BatchSize}: {random} per epoch (random batches); bucketed batches would still pad {bucketed.WasteFraction * 100:0}%.");
+        var m = cfg.Model;
+        var t = cfg.Training;
+        string schedule = t.EffectiveSchedule switch
+        {
+            TrainingOptions.PlateauSchedule => $"until dev stops improving (patience {t.Patience}, rate {t.Lr:G3} halved after each epoch that is not the best)",
+            TrainingOptions.CosineSchedule => $"{t.Epochs} epochs, rate {t.Lr:G3} with cosine decay",
+            _ => $"{t.Epochs} epochs at rate {t.Lr:G3}",
+        };
+        console.MarkupLine($"  Model: embedding {m.EmbeddingDim}, hidden {m.HiddenSize}{(m.Bidirectional ? " per direction" : "")}, {m.NumLayers} layer{(m.NumLayers > 1 ? "s" : "")}, dropout {m.Dropout:0.##}; " +
+            $"training {Markup.Escape(schedule)}{(t.TimeBudgetSeconds is double b ? $", time budget {Duration(b)}" : "")}.");
         if (resume) console.MarkupLine($"  Continuing at epoch {state.Epoch + 1}, batch {state.Step}.");
         console.MarkupLine($"  Run folder: {Markup.Escape(runDir)}");
     }
@@ -99,7 +111,7 @@ internal sealed class TrainReport(IAnsiConsole console)
         new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn());
 
     private static string Describe(int epoch, int epochs, double loss, double tokensPerSecond) =>
-        string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}/{epochs}  loss {(double.IsNaN(loss) ? "-" : loss.ToString("0.0000", CultureInfo.InvariantCulture))}  {PaddingReport.Human((long)tokensPerSecond)} tok/s");
+        string.Create(CultureInfo.InvariantCulture, $"epoch {epoch + 1}{(epochs > 0 ? $"/{epochs}" : "")}  loss {(double.IsNaN(loss) ? "-" : loss.ToString("0.0000", CultureInfo.InvariantCulture))}  {PaddingReport.Human((long)tokensPerSecond)} tok/s");
 
     private static string EpochLine(EpochMetrics m, bool classify, bool better)
     {

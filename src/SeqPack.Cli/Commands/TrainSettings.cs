@@ -44,8 +44,12 @@ public sealed class TrainSettings : DataSettings
     public ulong Seed { get; init; } = 1;
 
     [CommandOption("--epochs <N>")]
-    [Description("Most epochs. Default: 12 (classify), 15 (tag).")]
+    [Description("Train exactly this many epochs (early stopping aside) with a cosine decay. Default: until dev stops improving, halving the rate after each epoch that is not the best, within --time-budget.")]
     public int? Epochs { get; init; }
+
+    [CommandOption("--time-budget <DURATION>")]
+    [Description("Start no epoch that would end later than this after the start (90s, 5m, 1h, or none). Default: 5m without --epochs, none with it.")]
+    public string? TimeBudget { get; init; }
 
     [CommandOption("--patience <N>")]
     [Description("Stop after this many epochs without a better dev score. Default: 3.")]
@@ -64,7 +68,7 @@ public sealed class TrainSettings : DataSettings
     public float Lr { get; init; } = 2e-3f;
 
     [CommandOption("--constant-lr")]
-    [Description("Keep --lr for every step (default: cosine decay from --lr to 0 over the planned epochs).")]
+    [Description("With --epochs: keep --lr for every step (default: cosine decay from --lr to 0 over the planned epochs).")]
     public bool ConstantLr { get; init; }
 
     [CommandOption("--weight-decay <X>")]
@@ -80,11 +84,11 @@ public sealed class TrainSettings : DataSettings
     public string Cell { get; init; } = "lstm";
 
     [CommandOption("--embedding-dim <N>")]
-    [Description("Embedding size. Default: 32 (classify), 100 (tag).")]
+    [Description("Embedding size. Default: from the data (32 for up to 4 classes, 64 for more, 100 for tagging).")]
     public int? EmbeddingDim { get; init; }
 
     [CommandOption("--hidden-size <N>")]
-    [Description("Hidden units per direction. Default: 64 (classify), 128 (tag).")]
+    [Description("Hidden units per direction. Default: from the data (64 for up to 4 classes, 128 for more or for tagging).")]
     public int? HiddenSize { get; init; }
 
     [CommandOption("--layers <N>")]
@@ -96,7 +100,7 @@ public sealed class TrainSettings : DataSettings
     public bool Unidirectional { get; init; }
 
     [CommandOption("--dropout <P>")]
-    [Description("Dropout on embeddings and recurrent outputs. Default: 0.1 (classify), 0.25 (tag).")]
+    [Description("Dropout on embeddings and recurrent outputs. Default: from the data (0.1 for up to 4 classes, 0.2 for more, 0.25 for tagging).")]
     public float? Dropout { get; init; }
 
     [CommandOption("--word-dropout <P>")]
@@ -146,6 +150,8 @@ public sealed class TrainSettings : DataSettings
         if ((Dev is not null || Test is not null) && Train is null)
             return ValidationResult.Error("--dev/--test need --train; add --train FILE");
         if (BatchSize < 1) return ValidationResult.Error($"--batch-size must be at least 1, got {BatchSize}");
+        if (TimeBudget is not null && TrainDefaults.ParseDuration(TimeBudget) is null)
+            return ValidationResult.Error($"--time-budget '{TimeBudget}' is not a duration; give a positive number with s, m or h (90s, 5m, 1.5h), or none.");
         if (Epochs is < 1) return ValidationResult.Error($"--epochs must be at least 1, got {Epochs}");
         if (Patience < 1) return ValidationResult.Error($"--patience must be at least 1, got {Patience}");
         if (Lr <= 0) return ValidationResult.Error($"--lr must be positive, got {Lr}");

@@ -14,8 +14,19 @@ namespace SeqPack.Training;
 public sealed record ModelConfig(string Cell, int EmbeddingDim, int HiddenSize, int NumLayers, bool Bidirectional, float Dropout, int IdsPerStep);
 
 /// <summary>Optimisation settings of a run (the <c>training</c> object of config.json); see <see cref="TrainingOptions"/> for each.</summary>
+/// <remarks>
+/// <see cref="Schedule"/> is <c>cosine</c>, <c>constant</c> or <c>plateau</c> (absent in older files: <c>cosine</c>
+/// or <c>constant</c> from <see cref="Cosine"/>); with <c>plateau</c>, <see cref="Epochs"/> is only an upper bound.
+/// <see cref="TimeBudgetSeconds"/> (absent: none) stops the run before an epoch that would end past it.
+/// </remarks>
 public sealed record TrainingConfig(int Epochs, int BatchSize, int? TokenBudget, float Lr, float WeightDecay, float Clip, int Patience,
-    ulong Seed, double DevFraction, double TestFraction, int? MaxLength, float WordDropout, bool Cosine = true);
+    ulong Seed, double DevFraction, double TestFraction, int? MaxLength, float WordDropout, bool Cosine = true,
+    string? Schedule = null, double? TimeBudgetSeconds = null)
+{
+    /// <summary>The schedule in force: <see cref="Schedule"/>, or for files without it <c>cosine</c>/<c>constant</c> from <see cref="Cosine"/>.</summary>
+    [JsonIgnore]
+    public string EffectiveSchedule => Schedule ?? (Cosine ? TrainingOptions.CosineSchedule : TrainingOptions.ConstantSchedule);
+}
 
 /// <summary>The data a run used (the <c>data</c> object of config.json): full paths and the SHA-256 of each file by file name.</summary>
 public sealed record DataConfig(string? Train, string? Dev, string? Test, Dictionary<string, string> Sha256);

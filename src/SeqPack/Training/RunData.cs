@@ -65,15 +65,17 @@ public sealed class RunData
             trainTokens.Select(tokens => tokens.SelectMany(t => TextEncoder.Units(t, features, lowercase: true))), minCount, options.MaxVocab);
         var labels = new LabelSet(trainRows.Concat(devRows).Concat(testRows).SelectMany(e => classify ? [e.Label!] : e.Tags!));
 
+        var size = ModelSize.Choose(classify, trainRows.Count, labels.Labels.Count);
         var config = new RunConfig(
             RunConfig.FormatName, RunConfig.CurrentVersion, typeof(Tensor).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
             classify ? "classify" : "tag", tokenizer.Name, classify ? options.Lowercase : true, features,
             vocabulary.Tokens, labels.Labels,
-            new ModelConfig(options.Cell, options.EmbeddingDim ?? (classify ? 32 : 100), options.HiddenSize ?? (classify ? 64 : 128), options.Layers,
-                options.Bidirectional, options.Dropout ?? (classify ? 0.1f : 0.25f), features ? 3 : 1),
-            new TrainingConfig(options.Epochs ?? (classify ? 12 : 15), options.BatchSize, options.TokenBudget, options.Lr, options.WeightDecay,
+            new ModelConfig(options.Cell, options.EmbeddingDim ?? size.EmbeddingDim, options.HiddenSize ?? size.HiddenSize, options.Layers,
+                options.Bidirectional, options.Dropout ?? size.Dropout, features ? 3 : 1),
+            new TrainingConfig(options.Epochs ?? TrainingOptions.MaxEpochs, options.BatchSize, options.TokenBudget, options.Lr, options.WeightDecay,
                 options.Clip, options.Patience, options.Seed, options.DevFraction, options.TestFraction, options.MaxLength,
-                classify ? 0f : options.WordDropout, options.Cosine),
+                classify ? 0f : options.WordDropout, options.ResolvedSchedule == TrainingOptions.CosineSchedule,
+                options.ResolvedSchedule, options.ResolvedTimeBudgetSeconds),
             new DataConfig(Path.GetFullPath(train.File), dev is null ? null : Path.GetFullPath(dev.File),
                 test is null ? null : Path.GetFullPath(test.File), Hashes([train.File, dev?.File, test?.File])));
         return Build(config, trainRows, devRows, testRows, train.SkippedRows + (dev?.SkippedRows ?? 0) + (test?.SkippedRows ?? 0), Describe(train, dev, test));

@@ -17,6 +17,9 @@ public sealed class Trainer
 {
     private const ulong WordDropoutSalt = 0xD1B54A32D192ED03UL;
 
+    /// <summary>The plateau schedule's factor: the rate halves after every epoch that is not the best so far.</summary>
+    private const float PlateauFactor = 0.5f;
+
     private readonly RunData data;
     private readonly Adam optimizer;
     private readonly Rng wordRng;
@@ -32,6 +35,7 @@ public sealed class Trainer
         wordRng = new Rng(cfg.Seed ^ WordDropoutSalt);
         generators = Model.Generators.Append(wordRng).ToArray();
         State = resume ? Checkpoint.Load(runFolder, Model, optimizer, generators) : new RunState();
+        if (State.Lr is float lr) SetLr(lr);
         Lengths = data.Train.Select(e => e.Length).ToArray();
         Batcher = new LengthBatcher(cfg.BatchSize, cfg.TokenBudget);
     }
@@ -101,8 +105,17 @@ public sealed class Trainer
         var cpuStart = CpuTime();
         bool classify = Model.Task == TaskKind.Classify;
         var outcome = TrainingOutcome.Completed;
+        bool plateau = cfg.EffectiveSchedule == TrainingOptions.PlateauSchedule;
         for (int epoch = state.Epoch; epoch < cfg.Epochs; epoch++)
         {
+            // The budget is checked at epoch boundaries, against the last epoch's time: a run never stops mid-epoch
+            // for it, so it ends on a fully evaluated epoch (and a resumed run makes the same decision).
+            if (cfg.TimeBudgetSeconds is double budget && state.Step == 0 && state.History.Count > 0
+                && state.Seconds + state.History[^1].Seconds > budget)
+            {
+                outcome = TrainingOutcome.BudgetReached;
+                break;
+            }
             var batches = Batcher.Bucketed(Lengths, new Rng(cfg.Seed * 0x9E3779B97F4A7C15UL + (ulong)epoch));
             // The cosine spans the planned epochs at this epoch's batch count (a token budget can change the count).
             if (cfg.Cosine) schedule = new WarmupCosineLR(optimizer, cfg.Epochs * batches.Count);
@@ -132,7 +145,7 @@ public sealed class Trainer
                 state.TrainLossCount++;
                 tokens += steps;
                 stepsThisCall++;
-                StepProgress?.Report(new StepReport(epoch, cfg.Epochs, step + 1, batches.Count, state.TrainLossSum / state.TrainLossCount,
+                StepProgress?.Report(new StepReport(epoch, plateau ? 0 : cfg.Epochs, step + 1, batches.Count, state.TrainLossSum / state.TrainLossCount,
                     tokens / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), optimizer.ParamGroups[0].Lr));
             }
             state.Seconds = secondsBefore + clock.Elapsed.TotalSeconds;
@@ -151,7 +164,15 @@ public sealed class Trainer
                 state.BadEpochs = 0;
                 SafeTensors.Save(ModelPath, Model.Network.StateDict());
             }
-            else state.BadEpochs++;
+            else
+            {
+                state.BadEpochs++;
+                if (plateau)
+                {
+                    state.Lr = optimizer.ParamGroups[0].Lr * PlateauFactor;
+                    SetLr(state.Lr.Value);
+                }
+            }
             state.Epoch = epoch + 1;
             state.Step = 0;
             state.TrainLossSum = 0;
@@ -166,6 +187,11 @@ public sealed class Trainer
             }
         }
         return Finish(outcome);
+    }
+
+    private void SetLr(float lr)
+    {
+        foreach (var g in optimizer.ParamGroups) g.Lr = lr;
     }
 
     private string ModelPath => Path.Combine(RunFolder, "model.safetensors");

@@ -9,6 +9,25 @@ namespace SeqPack.Training;
 /// </summary>
 public sealed record TrainingOptions
 {
+    /// <summary>The learning rate follows a cosine from <see cref="Lr"/> to 0 over all planned steps.</summary>
+    public const string CosineSchedule = "cosine";
+
+    /// <summary>The learning rate stays at <see cref="Lr"/>.</summary>
+    public const string ConstantSchedule = "constant";
+
+    /// <summary>
+    /// The learning rate starts at <see cref="Lr"/> and halves after every epoch whose dev score is not the best so
+    /// far (ReduceLROnPlateau with factor 0.5 and patience 0); training ends after <see cref="Patience"/> such
+    /// epochs in a row, at <see cref="MaxEpochs"/>, or at the time budget.
+    /// </summary>
+    public const string PlateauSchedule = "plateau";
+
+    /// <summary>The upper bound on epochs when <see cref="Epochs"/> is null (training stops on dev long before).</summary>
+    public const int MaxEpochs = 200;
+
+    /// <summary>The time budget when <see cref="Epochs"/> is null and <see cref="TimeBudget"/> is not set.</summary>
+    public static readonly TimeSpan DefaultTimeBudget = TimeSpan.FromMinutes(5);
+
     /// <summary>The task; null infers it from the training data.</summary>
     public TaskKind? Task { get; init; }
 
@@ -30,10 +49,10 @@ public sealed record TrainingOptions
     /// <summary>Recurrent cell: <c>lstm</c> or <c>gru</c>.</summary>
     public string Cell { get; init; } = "lstm";
 
-    /// <summary>Embedding width; null: 32 for classification, 100 for tagging.</summary>
+    /// <summary>Embedding width; null: chosen from the data by <see cref="ModelSize.Choose"/>.</summary>
     public int? EmbeddingDim { get; init; }
 
-    /// <summary>Hidden units per direction; null: 64 for classification, 128 for tagging.</summary>
+    /// <summary>Hidden units per direction; null: chosen from the data by <see cref="ModelSize.Choose"/>.</summary>
     public int? HiddenSize { get; init; }
 
     /// <summary>Stacked recurrent layers.</summary>
@@ -42,14 +61,24 @@ public sealed record TrainingOptions
     /// <summary>Run each layer in both directions.</summary>
     public bool Bidirectional { get; init; } = true;
 
-    /// <summary>Dropout probability; null: 0.1 for classification, 0.25 for tagging.</summary>
+    /// <summary>Dropout probability; null: chosen from the data by <see cref="ModelSize.Choose"/>.</summary>
     public float? Dropout { get; init; }
 
     /// <summary>Probability that a training token's word id becomes &lt;unk&gt; (tagging only).</summary>
     public float WordDropout { get; init; } = 0.05f;
 
-    /// <summary>Epochs; null: 12 for classification, 15 for tagging.</summary>
+    /// <summary>
+    /// Epochs, with the cosine schedule over them (or a constant rate when <see cref="Cosine"/> is false); null (the
+    /// default): train until dev stops improving, with the <see cref="PlateauSchedule"/>, within the time budget.
+    /// </summary>
     public int? Epochs { get; init; }
+
+    /// <summary>
+    /// Wall time after which no new epoch starts (the run ends with the best dev epoch so far); null: 
+    /// <see cref="DefaultTimeBudget"/> when <see cref="Epochs"/> is null, none otherwise;
+    /// <see cref="Timeout.InfiniteTimeSpan"/>: none.
+    /// </summary>
+    public TimeSpan? TimeBudget { get; init; }
 
     /// <summary>Examples per batch.</summary>
     public int BatchSize { get; init; } = 32;
@@ -60,7 +89,7 @@ public sealed record TrainingOptions
     /// <summary>Adam's (peak) learning rate.</summary>
     public float Lr { get; init; } = 2e-3f;
 
-    /// <summary>Decay the learning rate along a cosine over all steps (false: constant).</summary>
+    /// <summary>With <see cref="Epochs"/> set: decay the learning rate along a cosine over all steps (false: constant).</summary>
     public bool Cosine { get; init; } = true;
 
     /// <summary>Adam's L2 weight decay.</summary>
@@ -84,6 +113,14 @@ public sealed record TrainingOptions
     /// <summary>When set, training examples are cut to this many steps.</summary>
     public int? MaxLength { get; init; }
 
+    /// <summary>The schedule these options give: <see cref="PlateauSchedule"/> without <see cref="Epochs"/>, else cosine or constant.</summary>
+    public string ResolvedSchedule => Epochs is null ? PlateauSchedule : Cosine ? CosineSchedule : ConstantSchedule;
+
+    /// <summary>The time budget in seconds these options give (null: none); see <see cref="TimeBudget"/>.</summary>
+    public double? ResolvedTimeBudgetSeconds => TimeBudget is { } b
+        ? (b == Timeout.InfiniteTimeSpan ? null : b.TotalSeconds)
+        : Epochs is null ? DefaultTimeBudget.TotalSeconds : null;
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first value out of range.</summary>
     public void Validate()
     {
@@ -93,6 +130,7 @@ public sealed record TrainingOptions
         }
         Check(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
         Check(Epochs is null or >= 1, nameof(Epochs), Epochs, "must be at least 1");
+        Check(TimeBudget is null || TimeBudget == Timeout.InfiniteTimeSpan || TimeBudget > TimeSpan.Zero, nameof(TimeBudget), TimeBudget, "must be positive (or Timeout.InfiniteTimeSpan for none)");
         Check(Patience >= 1, nameof(Patience), Patience, "must be at least 1");
         Check(Lr > 0, nameof(Lr), Lr, "must be positive");
         Check(Dropout is null or (>= 0 and < 1), nameof(Dropout), Dropout, "must lie in [0, 1)");

@@ -2,7 +2,7 @@ namespace SeqPack.Training;
 
 /// <summary>
 /// Reported after every optimiser step: where the run is (<paramref name="Epoch"/> from 0 of
-/// <paramref name="Epochs"/>, <paramref name="Step"/> batches done of <paramref name="Steps"/> in this epoch),
+/// <paramref name="Epochs"/>, 0 when the run ends on dev rather than after a set number, <paramref name="Step"/> batches done of <paramref name="Steps"/> in this epoch),
 /// the mean training loss of the epoch so far, the training speed in steps (tokens) per second of this epoch's
 /// wall time, and the learning rate the step used.
 /// </summary>
@@ -17,6 +17,8 @@ public enum TrainingOutcome
     EarlyStopped,
     /// <summary>Cancelled (or stopped after the requested steps); a checkpoint was saved, resume to continue.</summary>
     Interrupted,
+    /// <summary>Another epoch would have ended past the time budget; the best dev epoch so far is kept.</summary>
+    BudgetReached,
 }
 
 /// <summary>
