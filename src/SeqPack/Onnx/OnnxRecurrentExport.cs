@@ -77,7 +77,7 @@ public static class OnnxRecurrentExport
     /// each end, but the ONNX operator specification does not say what Y holds there, so the graph makes it
     /// explicit for every runtime; the cost is one multiply over the output.
     /// </summary>
-    private static string StepMask(OnnxGraphBuilder graph, string timeMajor, string lengths32, string prefix)
+    internal static string StepMask(OnnxGraphBuilder graph, string timeMajor, string lengths32, string prefix)
     {
         var steps = graph.AddNode("Gather", [graph.AddNode("Shape", [timeMajor]), graph.AddInitializer(prefix + ".time_index", [0L], [])],
             OnnxAttribute.Int("axis", 0));                                                                  // () int64: T
