@@ -38,6 +38,13 @@ internal static class OrtRunner
         }
     }
 
+    /// <summary>The model's metadata_props as ONNX Runtime reads them.</summary>
+    public static Dictionary<string, string> Metadata(string modelPath)
+    {
+        using var session = new InferenceSession(modelPath);
+        return new Dictionary<string, string>(session.ModelMetadata.CustomMetadataMap);
+    }
+
     /// <summary>The largest |expected − actual|, after checking the lengths agree.</summary>
     public static double MaxAbsDiff(float[] expected, float[] actual)
     {
