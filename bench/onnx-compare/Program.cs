@@ -44,6 +44,8 @@ var x = Tensor.Randn(new Rng(3), time, Batch, Input);
 var xData = x.ToArray();
 
 using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
+// ORT's workers spin after each run by default; they would take the cores from SeqPack's rounds in between.
+options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
 using var classifier = new InferenceSession(classifierPath, options);
 using var lstmSession = new InferenceSession(lstmPath, options);
 using var runOptions = new RunOptions();
