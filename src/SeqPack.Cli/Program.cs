@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 
 namespace SeqPack.Cli;
 
-/// <summary>The <c>seqpack</c> command: train, evaluate, predict, inspect and bench.</summary>
+/// <summary>The <c>seqpack</c> command: train, evaluate, predict, export, inspect and bench.</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -56,6 +56,8 @@ public static class Program
                 .WithDescription("Metrics and a confusion matrix of a trained model on a data file.");
             config.AddCommand<PredictCommand>("predict")
                 .WithDescription("Label (or tag) texts given as arguments or as lines on standard input.");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("Write a trained model as one ONNX graph (ids, lengths -> probabilities) for ONNX Runtime.");
             config.AddCommand<InspectCommand>("inspect")
                 .WithDescription("Length statistics of a data file and the padding that batching would waste.");
             config.AddCommand<BenchCommand>("bench")

@@ -39,6 +39,12 @@ public abstract class RnnBase : Module
     public int ProjSize { get; }
 
     private int Directions => Bidirectional ? 2 : 1;
+
+    /// <summary>The recurrence every layer runs (for exporters).</summary>
+    internal CellKind Kind => kind;
+
+    /// <summary>The parameters of one layer and direction (0 forward, 1 reverse), for exporters.</summary>
+    internal LayerWeights WeightsOf(int layer, int direction) => weights[layer * Directions + direction];
     private int HOut => ProjSize > 0 ? ProjSize : HiddenSize;
 
     private protected RnnBase(CellKind kind, int inputSize, int hiddenSize, int numLayers, bool bias, bool batchFirst,
