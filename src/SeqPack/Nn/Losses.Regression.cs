@@ -22,7 +22,9 @@ public static partial class Losses
 
     /// <summary>
     /// Huber-style loss, as <c>torch.nn.functional.smooth_l1_loss</c>: with <c>z = |input − target|</c>,
-    /// <c>ℓ = 0.5·z²/β</c> for <c>z &lt; β</c> and <c>z − 0.5·β</c> otherwise; β = 0 gives <see cref="L1"/>.
+    /// <c>ℓ = 0.5·z²/β</c> for <c>z &lt; β</c> and <c>z − 0.5·β</c> otherwise; β = 0 gives the values of
+    /// <see cref="L1"/>. The gradient is PyTorch's: −1 for <c>d ≤ −β</c>, 1 for <c>d ≥ β</c>, <c>d/β</c> between, so
+    /// with β = 0 it is −1 (not 0) where input equals target.
     /// </summary>
     /// <exception cref="ArgumentException">The shapes differ, or <paramref name="beta"/> is negative or NaN.</exception>
     public static Tensor SmoothL1(Tensor input, Tensor target, Reduction reduction = Reduction.Mean, float beta = 1f)
@@ -32,11 +34,11 @@ public static partial class Losses
         double b = beta;
         return Pointwise("SmoothL1", input, target, reduction,
             d => Math.Abs(d) < b ? 0.5 * d * d / b : Math.Abs(d) - 0.5 * b,
-            d => Math.Abs(d) < b ? d / b : Math.Sign(d));
+            d => d <= -b ? -1 : d >= b ? 1 : d / b);
     }
 
     /// <summary>
-    /// A loss <c>f(input − target)</c> per element, reduced, with the gradient <c>±f′</c> to input and target.
+    /// A loss <c>f(input − target)</c> per element, reduced, with the gradient <c>f′(d)</c> to input and <c>f′(−d)</c> to target.
     /// Mean over zero elements is NaN, as in PyTorch.
     /// </summary>
     private static Tensor Pointwise(string op, Tensor input, Tensor target, Reduction reduction,
@@ -68,20 +70,18 @@ public static partial class Losses
             var gs = g.AsSpan();
             var xs = input.AsSpan();
             var ys = target.AsSpan();
-            var dx = new float[n];
+            var dx = input.RequiresGrad ? new float[n] : null;
+            var dy = target.RequiresGrad ? new float[n] : null;
             for (int i = 0; i < n; i++)
             {
                 double scale = reduction switch { Reduction.None => gs[i], Reduction.Sum => gs[0], _ => gs[0] / n };
-                dx[i] = (float)(scale * df((double)xs[i] - ys[i]));
+                double d = (double)xs[i] - ys[i];
+                if (dx is not null) dx[i] = (float)(scale * df(d));
+                // PyTorch differentiates for the target with the roles swapped (f′(target − input)), which
+                // is −f′(d) except at SmoothL1's kink with β = 0.
+                if (dy is not null) dy[i] = (float)(scale * df(-d));
             }
-            Tensor? dy = null;
-            if (target.RequiresGrad)
-            {
-                var neg = new float[n];
-                for (int i = 0; i < n; i++) neg[i] = -dx[i];
-                dy = new Tensor(neg, target.Shape);
-            }
-            return [input.RequiresGrad ? new Tensor(dx, input.Shape) : null, dy];
+            return [dx is null ? null : new Tensor(dx, input.Shape), dy is null ? null : new Tensor(dy, target.Shape)];
         });
     }
 }

@@ -152,11 +152,17 @@ def losses():
     return c
 
 
-def ctc_case(steps, n, classes, targets, input_lengths, target_lengths, blank, red, zero_inf, seed):
+def ctc_case(steps, n, classes, targets, input_lengths, target_lengths, blank, red, zero_inf, seed, unbatched=False):
     gen = torch.Generator().manual_seed(seed)
-    lp = torch.randn(steps, n, classes, generator=gen).mul(2).log_softmax(2).requires_grad_(True)
-    loss = F.ctc_loss(lp, torch.tensor(targets, dtype=torch.long), torch.tensor(input_lengths),
-                      torch.tensor(target_lengths), blank=blank, reduction=red, zero_infinity=zero_inf)
+    lp = torch.randn(steps, n, classes, generator=gen).mul(2).log_softmax(2)
+    if unbatched:                   # (T, C) with scalar lengths: PyTorch's unbatched form
+        lp = lp.squeeze(1)
+    lp.requires_grad_(True)
+    il, tl = torch.tensor(input_lengths), torch.tensor(target_lengths)
+    if unbatched:
+        il, tl = il[0], tl[0]
+    loss = F.ctc_loss(lp, torch.tensor(targets, dtype=torch.long), il, tl, blank=blank, reduction=red,
+                      zero_infinity=zero_inf)
     g = torch.randn_like(loss)
     loss.backward(g)
     return {"log_probs": T(lp), "targets": targets, "input_lengths": input_lengths, "target_lengths": target_lengths,
@@ -183,8 +189,7 @@ def ctc():
     il = [steps - 3 * i for i in range(n)]
     tg = torch.randint(1, classes, (sum(tl),), generator=gen).tolist()
     c["large_mean"] = ctc_case(steps, n, classes, tg, il, tl, 0, "mean", False, 42)
-    c["unbatched"] = ctc_case(6, 1, 4, [1, 2], [6], [2], 0, "none", False, 43)
-    c["unbatched"]["unbatched"] = True
+    c["unbatched"] = ctc_case(6, 1, 4, [1, 2], [6], [2], 0, "none", False, 43, unbatched=True)
     return c
 
 
