@@ -1,30 +1,39 @@
+using System.Numerics.Tensors;
+
 namespace SeqPack.Nn;
 
 /// <summary>
-/// The CTC forward–backward recursions of one sequence, in log space (Graves, Fernández, Gomez and
-/// Schmidhuber 2006, "Connectionist Temporal Classification", §4.1, eqs. 6–16), laid out as PyTorch's CPU
-/// <c>ctc_loss</c> lays them out so that losses and gradients match it.
+/// The CTC forward–backward recursions of one sequence in log space (Graves, Fernández, Gomez and Schmidhuber
+/// 2006, "Connectionist Temporal Classification", §4.1, eqs. 6–16), a whole row of the extended target per
+/// step in vectorised span operations; <see cref="CtcReference"/> is the same computation one cell at a time,
+/// with the notation explained there.
 /// </summary>
 /// <remarks>
-/// The target l of length S is extended with blanks to l′ = (blank, l₁, blank, …, l_S, blank) of length
-/// L = 2S + 1. α_t(s) is the log-probability of all paths over steps 0..t that end in l′_s; β_t(s) the same for
-/// steps t..T−1 starting in l′_s; both include the step's own log-probability, so α_t(s) + β_t(s) − lp_t(l′_s)
-/// is the log-probability of the paths through (t, s). A skip from s − 2 to s is allowed only between
-/// different labels (a repeated label needs a blank between its copies). All arithmetic is in double; the
-/// buffers are given by the caller, so nothing is allocated inside the time loop.
+/// Per step, α_t = lse(α_{t−1}, α_{t−1} shifted by one, α_{t−1} shifted by two + skip penalty) + lp_t(l′), where
+/// the penalty is 0 where a skip is allowed and −∞ elsewhere, so the three-way log-sum-exp runs without
+/// branches (a maximum of −∞ is raised to −1e300 so that −∞ − max stays −∞ instead of NaN). The posterior
+/// sums per class go through a per-class maximum, one vectorised exp and a scatter-add. Work buffers come from
+/// one <see cref="Scratch"/> per sequence: nothing is allocated inside the time loop.
 /// </remarks>
 internal static class CtcKernel
 {
-    /// <summary>
-    /// Fills <paramref name="alpha"/> (tb × L, row t at t·L) and returns the negative log-likelihood
-    /// −log p(l | x) (∞ when no path of length <paramref name="tb"/> yields the target).
-    /// <paramref name="lp"/> is the whole (T, N, C) buffer; this sequence is column <paramref name="b"/>.
-    /// </summary>
-    public static double Forward(ReadOnlySpan<float> lp, int n, int c, int b, int tb, ReadOnlySpan<int> ext, Span<double> alpha)
+    private const double Floor = -1e300;
+
+    /// <summary>The work buffers of one sequence with extended length L and C classes.</summary>
+    internal sealed class Scratch(int l, int c)
+    {
+        public readonly double[] Penalty = new double[l], Shift1 = new double[l], Shift2 = new double[l],
+            Max = new double[l], Tmp = new double[l], Lp = new double[l], Row = new double[l], Next = new double[l];
+        public readonly double[] ClassMax = new double[c], ClassSum = new double[c], LpRow = new double[c], Tmp2 = new double[c];
+    }
+
+    /// <summary>As <see cref="CtcReference.Forward"/>: fills α (tb × L) and returns −log p(l | x).</summary>
+    public static double Forward(ReadOnlySpan<float> lp, int n, int c, int b, int tb, ReadOnlySpan<int> ext, Span<double> alpha, Scratch w)
     {
         int l = ext.Length;
         if (tb == 0) return l == 1 ? 0 : double.PositiveInfinity;
-        int row = b * c;                                   // offset of (t = 0, b) in lp
+        FillPenalty(ext, w.Penalty);
+        int row = b * c;
         alpha[..l].Fill(double.NegativeInfinity);
         alpha[0] = lp[row + ext[0]];
         if (l > 1) alpha[1] = lp[row + ext[1]];
@@ -34,72 +43,127 @@ internal static class CtcKernel
             var prev = alpha.Slice((t - 1) * l, l);
             var cur = alpha.Slice(t * l, l);
             int reach = Math.Min(l, 2 * t + 2);            // l′_s with s ≥ 2t + 2 cannot be reached by step t
-            for (int s = 0; s < reach; s++)
-            {
-                double a = prev[s];
-                double a1 = s >= 1 ? prev[s - 1] : double.NegativeInfinity;
-                double a2 = CanSkip(ext, s) ? prev[s - 2] : double.NegativeInfinity;
-                cur[s] = LogSumExp(a, a1, a2) + lp[row + ext[s]];
-            }
+            var s1 = w.Shift1.AsSpan(0, reach);
+            var s2 = w.Shift2.AsSpan(0, reach);
+            s1[0] = double.NegativeInfinity;
+            prev[..(reach - 1)].CopyTo(s1[1..]);
+            s2[0] = double.NegativeInfinity;
+            if (reach > 1) s2[1] = double.NegativeInfinity;
+            if (reach > 2) TensorPrimitives.Add(prev[..(reach - 2)], w.Penalty.AsSpan(2, reach - 2), s2[2..]);
+            var lpg = w.Lp.AsSpan(0, reach);
+            for (int s = 0; s < reach; s++) lpg[s] = lp[row + ext[s]];
+            LogSumExp3(prev[..reach], s1, s2, w.Max.AsSpan(0, reach), w.Tmp.AsSpan(0, reach), cur[..reach]);
+            TensorPrimitives.Add(cur[..reach], lpg, cur[..reach]);
             cur[reach..].Fill(double.NegativeInfinity);
         }
         var last = alpha.Slice((tb - 1) * l, l);
-        double logLikelihood = l > 1 ? LogSumExp(last[l - 1], last[l - 2], double.NegativeInfinity) : last[0];
+        double logLikelihood = l > 1 ? LogAddExp(last[l - 1], last[l - 2]) : last[0];
         return -logLikelihood;
     }
 
-    /// <summary>
-    /// Writes PyTorch's gradient of <c>scale·nll</c> with respect to the log-probabilities of column
-    /// <paramref name="b"/> into <paramref name="grad"/> (the whole (T, N, C) buffer, zero on entry) for steps
-    /// t &lt; tb: <c>scale·(exp(lp_t(k)) − exp(log Σ_{s: l′_s = k} α_t(s)β_t(s) + nll − lp_t(k)))</c>. The first
-    /// term is PyTorch's: it assumes log-probabilities from a log-softmax, whose backward cancels it, so the
-    /// gradient through a log-softmax equals the exact one. <paramref name="scratch"/> holds 2L + C doubles.
-    /// </summary>
+    /// <summary>As <see cref="CtcReference.Backward"/>: PyTorch's gradient of <c>scale·nll</c> for steps t &lt; tb.</summary>
     public static void Backward(ReadOnlySpan<float> lp, int n, int c, int b, int tb, ReadOnlySpan<int> ext,
-        ReadOnlySpan<double> alpha, double nll, double scale, Span<float> grad, Span<double> scratch)
+        ReadOnlySpan<double> alpha, double nll, double scale, Span<float> grad, Scratch w)
     {
         int l = ext.Length;
-        var next = scratch[..l];
-        var cur = scratch.Slice(l, l);
-        var lcab = scratch.Slice(2 * l, c);                 // log Σ α·β per class at the current step
+        FillPenalty(ext, w.Penalty);
+        var next = w.Next.AsSpan(0, l);
+        var cur = w.Row.AsSpan(0, l);
+        var lcab = w.ClassSum.AsSpan(0, c);
         for (int t = tb - 1; t >= 0; t--)
         {
             int row = (t * n + b) * c;
-            lcab.Fill(double.NegativeInfinity);
             int from = Math.Max(0, l - 2 * (tb - t));       // l′_s with s below this cannot finish by step tb − 1
             cur[..from].Fill(double.NegativeInfinity);
-            for (int s = from; s < l; s++)
+            int m = l - from;
+            var lpg = w.Lp.AsSpan(0, m);
+            for (int s = 0; s < m; s++) lpg[s] = lp[row + ext[from + s]];
+            if (t == tb - 1)
             {
-                double beta;
-                if (t == tb - 1) beta = s >= l - 2 ? lp[row + ext[s]] : double.NegativeInfinity;
-                else
-                {
-                    double b1 = s + 1 < l ? next[s + 1] : double.NegativeInfinity;
-                    double b2 = s + 2 < l && CanSkip(ext, s + 2) ? next[s + 2] : double.NegativeInfinity;
-                    beta = LogSumExp(next[s], b1, b2) + lp[row + ext[s]];
-                }
-                cur[s] = beta;
-                double ab = alpha[t * l + s] + beta;
-                ref double slot = ref lcab[ext[s]];
-                slot = LogSumExp(slot, ab, double.NegativeInfinity);
+                cur[from..].Fill(double.NegativeInfinity);
+                cur[l - 1] = lp[row + ext[l - 1]];
+                if (l > 1) cur[l - 2] = lp[row + ext[l - 2]];
             }
-            for (int k = 0; k < c; k++)
+            else
             {
-                double v = lp[row + k];
-                grad[row + k] = (float)((Math.Exp(v) - Math.Exp(lcab[k] + nll - v)) * scale);
+                // β_t(s) = lse(β_{t+1}(s), β_{t+1}(s+1), β_{t+1}(s+2) + penalty(s+2)) + lp_t(l′_s), for s in [from, l)
+                var s1 = w.Shift1.AsSpan(0, m);
+                var s2 = w.Shift2.AsSpan(0, m);
+                s1[^1] = double.NegativeInfinity;
+                next[(from + 1)..].CopyTo(s1);
+                if (m > 1) s2[^2] = double.NegativeInfinity;
+                s2[^1] = double.NegativeInfinity;
+                if (m > 2) TensorPrimitives.Add(next[(from + 2)..], w.Penalty.AsSpan(from + 2, m - 2), s2[..(m - 2)]);
+                LogSumExp3(next[from..], s1, s2, w.Max.AsSpan(0, m), w.Tmp.AsSpan(0, m), cur[from..]);
+                TensorPrimitives.Add(cur[from..], lpg, cur[from..]);
             }
+            ClassLogSums(alpha.Slice(t * l + from, m), cur[from..], ext[from..], w, lcab);
+            // grad = scale·(exp(lp) − exp(lcab + nll − lp)), PyTorch's formula (see CtcReference.Backward)
+            var lpRow = w.LpRow.AsSpan(0, c);
+            var tmp = w.Tmp2.AsSpan(0, c);
+            for (int k = 0; k < c; k++) lpRow[k] = lp[row + k];
+            TensorPrimitives.Add(lcab, nll, tmp);
+            TensorPrimitives.Subtract(tmp, lpRow, tmp);
+            TensorPrimitives.Exp(tmp, tmp);
+            TensorPrimitives.Exp(lpRow, lpRow);
+            TensorPrimitives.Subtract(lpRow, tmp, tmp);
+            for (int k = 0; k < c; k++) grad[row + k] = (float)(tmp[k] * scale);
             var swap = next; next = cur; cur = swap;
         }
     }
 
-    /// <summary>True when a path may jump from l′_{s−2} to l′_s (both labels, and different).</summary>
-    private static bool CanSkip(ReadOnlySpan<int> ext, int s) => s >= 2 && (s & 1) == 1 && ext[s] != ext[s - 2];
-
-    /// <summary><c>log(e^a + e^b + e^c)</c>, stable; −∞ when all are −∞.</summary>
-    private static double LogSumExp(double a, double b, double c)
+    /// <summary>
+    /// <c>lcab[k] = log Σ_{s: ext[s] = k} exp(alpha[s] + beta[s])</c> for every class k (−∞ for classes absent
+    /// from <paramref name="ext"/>): a per-class maximum, one vectorised exp, a scatter-add and one log.
+    /// </summary>
+    private static void ClassLogSums(ReadOnlySpan<double> alpha, ReadOnlySpan<double> beta, ReadOnlySpan<int> ext, Scratch w, Span<double> lcab)
     {
-        double m = Math.Max(a, Math.Max(b, c));
+        int m = alpha.Length;
+        var ab = w.Shift1.AsSpan(0, m);
+        var shift = w.Shift2.AsSpan(0, m);
+        var classMax = w.ClassMax.AsSpan(0, lcab.Length);
+        TensorPrimitives.Add(alpha, beta, ab);
+        classMax.Fill(Floor);
+        for (int s = 0; s < m; s++) if (ab[s] > classMax[ext[s]]) classMax[ext[s]] = ab[s];
+        for (int s = 0; s < m; s++) shift[s] = classMax[ext[s]];
+        TensorPrimitives.Subtract(ab, shift, ab);
+        TensorPrimitives.Exp(ab, ab);
+        lcab.Clear();
+        for (int s = 0; s < m; s++) lcab[ext[s]] += ab[s];
+        TensorPrimitives.Log(lcab, lcab);
+        TensorPrimitives.Add(lcab, classMax, lcab);
+    }
+
+    /// <summary><c>dest = log(e^a + e^b + e^c)</c> elementwise; <paramref name="max"/> and <paramref name="tmp"/> are work space.</summary>
+    private static void LogSumExp3(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c,
+        Span<double> max, Span<double> tmp, Span<double> dest)
+    {
+        TensorPrimitives.Max(a, b, max);
+        TensorPrimitives.Max(max, c, max);
+        TensorPrimitives.Max(max, Floor, max);
+        TensorPrimitives.Subtract(a, max, dest);
+        TensorPrimitives.Exp(dest, dest);
+        TensorPrimitives.Subtract(b, max, tmp);
+        TensorPrimitives.Exp(tmp, tmp);
+        TensorPrimitives.Add(dest, tmp, dest);
+        TensorPrimitives.Subtract(c, max, tmp);
+        TensorPrimitives.Exp(tmp, tmp);
+        TensorPrimitives.Add(dest, tmp, dest);
+        TensorPrimitives.Log(dest, dest);
+        TensorPrimitives.Add(dest, max, dest);
+    }
+
+    /// <summary>0 at the positions s of l′ that may be entered by a skip from s − 2, −∞ elsewhere.</summary>
+    private static void FillPenalty(ReadOnlySpan<int> ext, Span<double> penalty)
+    {
+        for (int s = 0; s < ext.Length; s++)
+            penalty[s] = s >= 2 && (s & 1) == 1 && ext[s] != ext[s - 2] ? 0 : double.NegativeInfinity;
+    }
+
+    private static double LogAddExp(double a, double b)
+    {
+        double m = Math.Max(a, b);
         if (double.IsNegativeInfinity(m)) return m;
-        return m + Math.Log(Math.Exp(a - m) + Math.Exp(b - m) + Math.Exp(c - m));
+        return m + Math.Log(Math.Exp(a - m) + Math.Exp(b - m));
     }
 }

@@ -35,10 +35,13 @@ public static partial class Losses
         int steps = logProbs.Dim(0), n = unbatched ? 1 : logProbs.Dim(1), c = logProbs.Dim(-1);
         var (starts, inLen, tgtLen) = CheckCtcArguments(targets, inputLengths, targetLengths, steps, n, c, blank);
 
-        var lp = logProbs.ToArray();
+        var lp = logProbs.Data;
         var alphaOffset = new long[n + 1];
         for (int b = 0; b < n; b++) alphaOffset[b + 1] = alphaOffset[b] + (long)inLen[b] * (2 * tgtLen[b] + 1);
-        var alpha = new double[alphaOffset[n]];            // every sequence's α, kept for the backward pass
+        if (alphaOffset[n] > Array.MaxLength)
+            throw new ArgumentException($"Ctc: the forward variables need {alphaOffset[n]} values (Σ inputLengths·(2·targetLengths + 1)), more than one array holds; split the batch.", nameof(logProbs));
+        // Every sequence's α, kept for the backward pass; the kernel writes every element.
+        var alpha = GC.AllocateUninitializedArray<double>((int)alphaOffset[n]);
         var nll = new double[n];
         var extended = new int[n][];
         Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Compute.Threads }, b =>
@@ -48,7 +51,7 @@ public static partial class Losses
             for (int i = 0; i < tgtLen[b]; i++) ext[2 * i + 1] = targets[starts[b] + i];
             extended[b] = ext;
             var a = alpha.AsSpan((int)alphaOffset[b], (int)(alphaOffset[b + 1] - alphaOffset[b]));
-            nll[b] = CtcKernel.Forward(lp, n, c, b, inLen[b], ext, a);
+            nll[b] = CtcKernel.Forward(lp, n, c, b, inLen[b], ext, a, new CtcKernel.Scratch(ext.Length, c));
         });
 
         var losses = new float[n];
@@ -78,9 +81,8 @@ public static partial class Losses
                     _ => gs[0] / Math.Max(tgtLen[b], 1) / n,
                 };
                 var ext = extended[b];
-                var scratch = new double[2 * ext.Length + c];
                 var a = alpha.AsSpan((int)alphaOffset[b], (int)(alphaOffset[b + 1] - alphaOffset[b]));
-                CtcKernel.Backward(lp, n, c, b, inLen[b], ext, a, nll[b], scale, grad, scratch);
+                CtcKernel.Backward(lp, n, c, b, inLen[b], ext, a, nll[b], scale, grad, new CtcKernel.Scratch(ext.Length, c));
             });
             return [new Tensor(grad, shape)];
         });
