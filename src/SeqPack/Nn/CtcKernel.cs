@@ -11,30 +11,32 @@ namespace SeqPack.Nn;
 /// <remarks>
 /// Per step, α_t = lse(α_{t−1}, α_{t−1} shifted by one, α_{t−1} shifted by two + skip penalty) + lp_t(l′), where
 /// the penalty is 0 where a skip is allowed and −∞ elsewhere, so the three-way log-sum-exp runs without
-/// branches (a maximum of −∞ is raised to −1e300 so that −∞ − max stays −∞ instead of NaN). The posterior
-/// sums per class go through a per-class maximum, one vectorised exp and a scatter-add. Work buffers come from
+/// branches (a maximum of −∞ is raised to −1e30 so that −∞ − max stays −∞ instead of NaN). The posterior
+/// sums per class go through a per-class maximum, one vectorised exp and a scatter-add. Like PyTorch's CPU
+/// kernel for float inputs, α and β are float32 (twice the vector width of double); the final log-likelihood
+/// is summed in double. Work buffers come from
 /// one <see cref="Scratch"/> per sequence: nothing is allocated inside the time loop.
 /// </remarks>
 internal static class CtcKernel
 {
-    private const double Floor = -1e300;
+    private const float Floor = -1e30f;
 
     /// <summary>The work buffers of one sequence with extended length L and C classes.</summary>
     internal sealed class Scratch(int l, int c)
     {
-        public readonly double[] Penalty = new double[l], Shift1 = new double[l], Shift2 = new double[l],
-            Max = new double[l], Tmp = new double[l], Lp = new double[l], Row = new double[l], Next = new double[l];
-        public readonly double[] ClassMax = new double[c], ClassSum = new double[c], LpRow = new double[c], Tmp2 = new double[c];
+        public readonly float[] Penalty = new float[l], Shift1 = new float[l], Shift2 = new float[l],
+            Max = new float[l], Tmp = new float[l], Lp = new float[l], Row = new float[l], Next = new float[l];
+        public readonly float[] ClassMax = new float[c], ClassSum = new float[c], LpRow = new float[c], Tmp2 = new float[c];
     }
 
     /// <summary>As <see cref="CtcReference.Forward"/>: fills α (tb × L) and returns −log p(l | x).</summary>
-    public static double Forward(ReadOnlySpan<float> lp, int n, int c, int b, int tb, ReadOnlySpan<int> ext, Span<double> alpha, Scratch w)
+    public static double Forward(ReadOnlySpan<float> lp, int n, int c, int b, int tb, ReadOnlySpan<int> ext, Span<float> alpha, Scratch w)
     {
         int l = ext.Length;
         if (tb == 0) return l == 1 ? 0 : double.PositiveInfinity;
         FillPenalty(ext, w.Penalty);
         int row = b * c;
-        alpha[..l].Fill(double.NegativeInfinity);
+        alpha[..l].Fill(float.NegativeInfinity);
         alpha[0] = lp[row + ext[0]];
         if (l > 1) alpha[1] = lp[row + ext[1]];
         for (int t = 1; t < tb; t++)
@@ -45,16 +47,16 @@ internal static class CtcKernel
             int reach = Math.Min(l, 2 * t + 2);            // l′_s with s ≥ 2t + 2 cannot be reached by step t
             var s1 = w.Shift1.AsSpan(0, reach);
             var s2 = w.Shift2.AsSpan(0, reach);
-            s1[0] = double.NegativeInfinity;
+            s1[0] = float.NegativeInfinity;
             prev[..(reach - 1)].CopyTo(s1[1..]);
-            s2[0] = double.NegativeInfinity;
-            if (reach > 1) s2[1] = double.NegativeInfinity;
+            s2[0] = float.NegativeInfinity;
+            if (reach > 1) s2[1] = float.NegativeInfinity;
             if (reach > 2) TensorPrimitives.Add(prev[..(reach - 2)], w.Penalty.AsSpan(2, reach - 2), s2[2..]);
             var lpg = w.Lp.AsSpan(0, reach);
             for (int s = 0; s < reach; s++) lpg[s] = lp[row + ext[s]];
             LogSumExp3(prev[..reach], s1, s2, w.Max.AsSpan(0, reach), w.Tmp.AsSpan(0, reach), cur[..reach]);
             TensorPrimitives.Add(cur[..reach], lpg, cur[..reach]);
-            cur[reach..].Fill(double.NegativeInfinity);
+            cur[reach..].Fill(float.NegativeInfinity);
         }
         var last = alpha.Slice((tb - 1) * l, l);
         double logLikelihood = l > 1 ? LogAddExp(last[l - 1], last[l - 2]) : last[0];
@@ -63,7 +65,7 @@ internal static class CtcKernel
 
     /// <summary>As <see cref="CtcReference.Backward"/>: PyTorch's gradient of <c>scale·nll</c> for steps t &lt; tb.</summary>
     public static void Backward(ReadOnlySpan<float> lp, int n, int c, int b, int tb, ReadOnlySpan<int> ext,
-        ReadOnlySpan<double> alpha, double nll, double scale, Span<float> grad, Scratch w)
+        ReadOnlySpan<float> alpha, double nll, double scale, Span<float> grad, Scratch w)
     {
         int l = ext.Length;
         FillPenalty(ext, w.Penalty);
@@ -74,13 +76,13 @@ internal static class CtcKernel
         {
             int row = (t * n + b) * c;
             int from = Math.Max(0, l - 2 * (tb - t));       // l′_s with s below this cannot finish by step tb − 1
-            cur[..from].Fill(double.NegativeInfinity);
+            cur[..from].Fill(float.NegativeInfinity);
             int m = l - from;
             var lpg = w.Lp.AsSpan(0, m);
             for (int s = 0; s < m; s++) lpg[s] = lp[row + ext[from + s]];
             if (t == tb - 1)
             {
-                cur[from..].Fill(double.NegativeInfinity);
+                cur[from..].Fill(float.NegativeInfinity);
                 cur[l - 1] = lp[row + ext[l - 1]];
                 if (l > 1) cur[l - 2] = lp[row + ext[l - 2]];
             }
@@ -89,10 +91,10 @@ internal static class CtcKernel
                 // β_t(s) = lse(β_{t+1}(s), β_{t+1}(s+1), β_{t+1}(s+2) + penalty(s+2)) + lp_t(l′_s), for s in [from, l)
                 var s1 = w.Shift1.AsSpan(0, m);
                 var s2 = w.Shift2.AsSpan(0, m);
-                s1[^1] = double.NegativeInfinity;
+                s1[^1] = float.NegativeInfinity;
                 next[(from + 1)..].CopyTo(s1);
-                if (m > 1) s2[^2] = double.NegativeInfinity;
-                s2[^1] = double.NegativeInfinity;
+                if (m > 1) s2[^2] = float.NegativeInfinity;
+                s2[^1] = float.NegativeInfinity;
                 if (m > 2) TensorPrimitives.Add(next[(from + 2)..], w.Penalty.AsSpan(from + 2, m - 2), s2[..(m - 2)]);
                 LogSumExp3(next[from..], s1, s2, w.Max.AsSpan(0, m), w.Tmp.AsSpan(0, m), cur[from..]);
                 TensorPrimitives.Add(cur[from..], lpg, cur[from..]);
@@ -101,13 +103,13 @@ internal static class CtcKernel
             // grad = scale·(exp(lp) − exp(lcab + nll − lp)), PyTorch's formula (see CtcReference.Backward)
             var lpRow = w.LpRow.AsSpan(0, c);
             var tmp = w.Tmp2.AsSpan(0, c);
-            for (int k = 0; k < c; k++) lpRow[k] = lp[row + k];
-            TensorPrimitives.Add(lcab, nll, tmp);
+            lp.Slice(row, c).CopyTo(lpRow);
+            TensorPrimitives.Add(lcab, (float)nll, tmp);
             TensorPrimitives.Subtract(tmp, lpRow, tmp);
             TensorPrimitives.Exp(tmp, tmp);
             TensorPrimitives.Exp(lpRow, lpRow);
             TensorPrimitives.Subtract(lpRow, tmp, tmp);
-            for (int k = 0; k < c; k++) grad[row + k] = (float)(tmp[k] * scale);
+            TensorPrimitives.Multiply(tmp, (float)scale, grad.Slice(row, c));
             var swap = next; next = cur; cur = swap;
         }
     }
@@ -116,7 +118,7 @@ internal static class CtcKernel
     /// <c>lcab[k] = log Σ_{s: ext[s] = k} exp(alpha[s] + beta[s])</c> for every class k (−∞ for classes absent
     /// from <paramref name="ext"/>): a per-class maximum, one vectorised exp, a scatter-add and one log.
     /// </summary>
-    private static void ClassLogSums(ReadOnlySpan<double> alpha, ReadOnlySpan<double> beta, ReadOnlySpan<int> ext, Scratch w, Span<double> lcab)
+    private static void ClassLogSums(ReadOnlySpan<float> alpha, ReadOnlySpan<float> beta, ReadOnlySpan<int> ext, Scratch w, Span<float> lcab)
     {
         int m = alpha.Length;
         var ab = w.Shift1.AsSpan(0, m);
@@ -135,8 +137,8 @@ internal static class CtcKernel
     }
 
     /// <summary><c>dest = log(e^a + e^b + e^c)</c> elementwise; <paramref name="max"/> and <paramref name="tmp"/> are work space.</summary>
-    private static void LogSumExp3(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c,
-        Span<double> max, Span<double> tmp, Span<double> dest)
+    private static void LogSumExp3(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c,
+        Span<float> max, Span<float> tmp, Span<float> dest)
     {
         TensorPrimitives.Max(a, b, max);
         TensorPrimitives.Max(max, c, max);
@@ -154,10 +156,10 @@ internal static class CtcKernel
     }
 
     /// <summary>0 at the positions s of l′ that may be entered by a skip from s − 2, −∞ elsewhere.</summary>
-    private static void FillPenalty(ReadOnlySpan<int> ext, Span<double> penalty)
+    private static void FillPenalty(ReadOnlySpan<int> ext, Span<float> penalty)
     {
         for (int s = 0; s < ext.Length; s++)
-            penalty[s] = s >= 2 && (s & 1) == 1 && ext[s] != ext[s - 2] ? 0 : double.NegativeInfinity;
+            penalty[s] = s >= 2 && (s & 1) == 1 && ext[s] != ext[s - 2] ? 0 : float.NegativeInfinity;
     }
 
     private static double LogAddExp(double a, double b)

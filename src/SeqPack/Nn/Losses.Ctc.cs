@@ -41,7 +41,7 @@ public static partial class Losses
         if (alphaOffset[n] > Array.MaxLength)
             throw new ArgumentException($"Ctc: the forward variables need {alphaOffset[n]} values (Σ inputLengths·(2·targetLengths + 1)), more than one array holds; split the batch.", nameof(logProbs));
         // Every sequence's α, kept for the backward pass; the kernel writes every element.
-        var alpha = GC.AllocateUninitializedArray<double>((int)alphaOffset[n]);
+        var alpha = GC.AllocateUninitializedArray<float>((int)alphaOffset[n]);
         var nll = new double[n];
         var extended = new int[n][];
         Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Compute.Threads }, b =>

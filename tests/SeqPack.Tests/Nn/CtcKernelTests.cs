@@ -3,7 +3,7 @@ using SeqPack.Nn;
 
 namespace SeqPack.Tests.Nn;
 
-/// <summary>The vectorised CTC kernel against its one-cell-at-a-time reference on awkward sizes.</summary>
+/// <summary>The vectorised float32 CTC kernel against its double-precision one-cell-at-a-time reference on awkward sizes.</summary>
 public class CtcKernelTests
 {
     [Theory]
@@ -21,13 +21,13 @@ public class CtcKernelTests
         var ext = new int[2 * target.Length + 1];
         for (int i = 0; i < target.Length; i++) ext[2 * i + 1] = target[i];
         var alphaRef = new double[tb * ext.Length];
-        var alphaFast = new double[tb * ext.Length];
+        var alphaFast = new float[tb * ext.Length];
         double nllRef = CtcReference.Forward(lp, n, c, b, tb, ext, alphaRef);
         var scratch = new CtcKernel.Scratch(ext.Length, c);
         double nllFast = CtcKernel.Forward(lp, n, c, b, tb, ext, alphaFast, scratch);
-        Assert.Equal(nllRef, nllFast, 1e-9);
+        Assert.True(nllRef.Equals(nllFast) || Math.Abs(nllRef - nllFast) <= 1e-5 * (1 + Math.Abs(nllRef)), $"nll: reference {nllRef}, kernel {nllFast}");
         for (int i = 0; i < alphaRef.Length; i++)
-            Assert.True(alphaRef[i] == alphaFast[i] || Math.Abs(alphaRef[i] - alphaFast[i]) <= 1e-9 * (1 + Math.Abs(alphaRef[i])),
+            Assert.True(alphaRef[i] == alphaFast[i] || Math.Abs(alphaRef[i] - alphaFast[i]) <= 1e-5 * (1 + Math.Abs(alphaRef[i])),
                 $"alpha[{i}]: reference {alphaRef[i]}, kernel {alphaFast[i]}");
 
         var gradRef = new float[lp.Length];
@@ -35,7 +35,7 @@ public class CtcKernelTests
         CtcReference.Backward(lp, n, c, b, tb, ext, alphaRef, nllRef, 0.7, gradRef, new double[2 * ext.Length + c]);
         CtcKernel.Backward(lp, n, c, b, tb, ext, alphaFast, nllFast, 0.7, gradFast, scratch);
         for (int i = 0; i < gradRef.Length; i++)
-            Assert.True(gradRef[i].Equals(gradFast[i]) || Math.Abs(gradRef[i] - gradFast[i]) <= 1e-6 * (1 + Math.Abs(gradRef[i])),
+            Assert.True(gradRef[i].Equals(gradFast[i]) || Math.Abs(gradRef[i] - gradFast[i]) <= 1e-5 * (1 + Math.Abs(gradRef[i])),
                 $"grad[{i}]: reference {gradRef[i]}, kernel {gradFast[i]}");
     }
 }
