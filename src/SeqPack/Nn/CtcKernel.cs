@@ -11,8 +11,8 @@ namespace SeqPack.Nn;
 /// <remarks>
 /// Per step, α_t = lse(α_{t−1}, α_{t−1} shifted by one, α_{t−1} shifted by two + skip penalty) + lp_t(l′), where
 /// the penalty is 0 where a skip is allowed and −∞ elsewhere, so the three-way log-sum-exp runs without
-/// branches (a maximum of −∞ is raised to −1e30 so that −∞ − max stays −∞ instead of NaN). The posterior
-/// sums per class go through a per-class maximum, one vectorised exp and a scatter-add. Like PyTorch's CPU
+/// branches (a maximum of −∞ is raised to −1e30 so that −∞ − max stays −∞ instead of NaN). The occupation
+/// probabilities γ_t(s) = exp(α + β − lp + nll) are one vectorised exp, scattered into their classes. Like PyTorch's CPU
 /// kernel for float inputs, α and β are float32 (twice the vector width of double); the final log-likelihood
 /// is summed in double. Work buffers come from
 /// one <see cref="Scratch"/> per sequence: nothing is allocated inside the time loop.
@@ -26,7 +26,7 @@ internal static class CtcKernel
     {
         public readonly float[] Penalty = new float[l], Shift1 = new float[l], Shift2 = new float[l],
             Max = new float[l], Tmp = new float[l], Lp = new float[l], Row = new float[l], Next = new float[l];
-        public readonly float[] ClassMax = new float[c], ClassSum = new float[c], LpRow = new float[c], Tmp2 = new float[c];
+        public readonly float[] ClassSum = new float[c], LpRow = new float[c];
     }
 
     /// <summary>As <see cref="CtcReference.Forward"/>: fills α (tb × L) and returns −log p(l | x).</summary>
@@ -68,10 +68,15 @@ internal static class CtcKernel
         ReadOnlySpan<float> alpha, double nll, double scale, Span<float> grad, Scratch w)
     {
         int l = ext.Length;
+        if (double.IsPositiveInfinity(nll))
+        {
+            // No path: PyTorch's formula gives exp(lp) − exp(−∞ + ∞ − lp) = NaN at every step and class.
+            for (int t = 0; t < tb; t++) grad.Slice((t * n + b) * c, c).Fill(float.NaN);
+            return;
+        }
         FillPenalty(ext, w.Penalty);
         var next = w.Next.AsSpan(0, l);
         var cur = w.Row.AsSpan(0, l);
-        var lcab = w.ClassSum.AsSpan(0, c);
         for (int t = tb - 1; t >= 0; t--)
         {
             int row = (t * n + b) * c;
@@ -99,41 +104,23 @@ internal static class CtcKernel
                 LogSumExp3(next[from..], s1, s2, w.Max.AsSpan(0, m), w.Tmp.AsSpan(0, m), cur[from..]);
                 TensorPrimitives.Add(cur[from..], lpg, cur[from..]);
             }
-            ClassLogSums(alpha.Slice(t * l + from, m), cur[from..], ext[from..], w, lcab);
-            // grad = scale·(exp(lp) − exp(lcab + nll − lp)), PyTorch's formula (see CtcReference.Backward)
-            var lpRow = w.LpRow.AsSpan(0, c);
-            var tmp = w.Tmp2.AsSpan(0, c);
-            lp.Slice(row, c).CopyTo(lpRow);
-            TensorPrimitives.Add(lcab, (float)nll, tmp);
-            TensorPrimitives.Subtract(tmp, lpRow, tmp);
-            TensorPrimitives.Exp(tmp, tmp);
-            TensorPrimitives.Exp(lpRow, lpRow);
-            TensorPrimitives.Subtract(lpRow, tmp, tmp);
-            TensorPrimitives.Multiply(tmp, (float)scale, grad.Slice(row, c));
+            // grad = scale·(exp(lp_t(k)) − Σ_{s: l′_s = k} γ_t(s)) with the occupation probability
+            // γ_t(s) = exp(α_t(s) + β_t(s) − lp_t(l′_s) + nll) ≤ 1: PyTorch's exp(lcab + nll − lp) summed term by
+            // term, so no per-class log-sum-exp is needed.
+            var post = w.Shift1.AsSpan(0, m);
+            TensorPrimitives.Add(alpha.Slice(t * l + from, m), cur[from..], post);
+            TensorPrimitives.Subtract(post, lpg, post);
+            TensorPrimitives.Add(post, (float)nll, post);
+            TensorPrimitives.Exp(post, post);
+            var occupation = w.ClassSum.AsSpan(0, c);
+            occupation.Clear();
+            for (int s = 0; s < m; s++) occupation[ext[from + s]] += post[s];
+            var e = w.LpRow.AsSpan(0, c);
+            TensorPrimitives.Exp(lp.Slice(row, c), e);
+            TensorPrimitives.Subtract(e, occupation, e);
+            TensorPrimitives.Multiply(e, (float)scale, grad.Slice(row, c));
             var swap = next; next = cur; cur = swap;
         }
-    }
-
-    /// <summary>
-    /// <c>lcab[k] = log Σ_{s: ext[s] = k} exp(alpha[s] + beta[s])</c> for every class k (−∞ for classes absent
-    /// from <paramref name="ext"/>): a per-class maximum, one vectorised exp, a scatter-add and one log.
-    /// </summary>
-    private static void ClassLogSums(ReadOnlySpan<float> alpha, ReadOnlySpan<float> beta, ReadOnlySpan<int> ext, Scratch w, Span<float> lcab)
-    {
-        int m = alpha.Length;
-        var ab = w.Shift1.AsSpan(0, m);
-        var shift = w.Shift2.AsSpan(0, m);
-        var classMax = w.ClassMax.AsSpan(0, lcab.Length);
-        TensorPrimitives.Add(alpha, beta, ab);
-        classMax.Fill(Floor);
-        for (int s = 0; s < m; s++) if (ab[s] > classMax[ext[s]]) classMax[ext[s]] = ab[s];
-        for (int s = 0; s < m; s++) shift[s] = classMax[ext[s]];
-        TensorPrimitives.Subtract(ab, shift, ab);
-        TensorPrimitives.Exp(ab, ab);
-        lcab.Clear();
-        for (int s = 0; s < m; s++) lcab[ext[s]] += ab[s];
-        TensorPrimitives.Log(lcab, lcab);
-        TensorPrimitives.Add(lcab, classMax, lcab);
     }
 
     /// <summary><c>dest = log(e^a + e^b + e^c)</c> elementwise; <paramref name="max"/> and <paramref name="tmp"/> are work space.</summary>
