@@ -20,10 +20,14 @@ public class CtcBenchmarks
 
     [Params(32)] public int Batch { get; set; }
 
+    /// <summary><see cref="Compute.Threads"/> (compare with <c>bench/ctc-torch.py THREADS</c>).</summary>
+    [Params(1, 2)] public int Threads { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         const int steps = 400, classes = 40;
+        Compute.Threads = Threads;
         inputLengths = new int[Batch];
         targetLengths = new int[Batch];
         for (int b = 0; b < Batch; b++)
