@@ -79,8 +79,8 @@ internal static unsafe class LstmLoops
     /// sorted by length), so without a projection each step's cell writes c_t and h_t of the continuing rows
     /// straight into the next step's c_{t-1} and h_{t-1} rows, and only the rows that end go to the running
     /// state: the caller copies nothing between steps except the initial state of rows that start (the first
-    /// step, and steps where a reverse pass meets more sequences). An lstm-m forward copied 5-6 ms of state
-    /// between steps on the calling thread while the other threads waited.
+    /// step, and steps where a reverse pass meets more sequences). Copying the state between steps would run on
+    /// the calling thread while the other threads wait.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(StepLayout layout, bool reverse, LstmLayer.Buffers b, ReadOnlySpan<float> bias,
@@ -161,8 +161,7 @@ internal static unsafe class LstmLoops
     /// Gate slices per task of the backward time loop without a projection: enough tasks for two per thread
     /// (so that a thread slowed by a busy core hands work to the other), each as wide as that allows. Every
     /// task's product reads all of the step's gate gradients (up to 64 × 4H floats) to make its columns of
-    /// dh, so wider tasks read them fewer times: lstm-m's backward loop ran about 3% faster with two slices
-    /// per task than with one (in-process alternating rounds), and no faster with four.
+    /// dh, so wider tasks read them fewer times; two slices per task beat one, and four gained nothing more.
     /// </summary>
     private static int BackwardGroup(int slices) => (slices + Math.Min(slices, 2 * Compute.Threads) - 1) / Math.Min(slices, 2 * Compute.Threads);
 
