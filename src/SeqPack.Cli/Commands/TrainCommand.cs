@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using SeqPack.Cli.Infrastructure;
-using SeqPack.Cli.Training;
+using SeqPack.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,14 +12,14 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         settings.ApplyThreads();
-        var trainer = new Trainer(console);
+        var trainer = new TrainReport(console);
         if (settings.Resume is string dir)
         {
             var config = ReadConfig(dir);
-            var resumed = RunData.ForResume(config, settings);
+            var resumed = TrainData.ForResume(config, settings);
             return trainer.Run(resumed, dir, resume: true, settings.StopAfterSteps, cancellationToken);
         }
-        var data = RunData.Create(settings);
+        var data = TrainData.Create(settings);
         string runDir = settings.Out ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         if (Directory.Exists(runDir) && Directory.EnumerateFileSystemEntries(runDir).Any() && !settings.Force)
             throw new CliException($"--out '{runDir}' already holds files; pass another --out, --force to overwrite, or --resume {runDir} to continue it.");
@@ -31,7 +30,6 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
                 if (File.Exists(stale)) File.Delete(stale);
                 if (Directory.Exists(stale)) Directory.Delete(stale, recursive: true);
             }
-        data.Config.Save(runDir);
         return trainer.Run(data, runDir, resume: false, settings.StopAfterSteps, cancellationToken);
     }
 
@@ -40,11 +38,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
     {
         var path = Path.Combine(dir, RunConfig.FileName);
         if (!File.Exists(path)) throw new CliException($"--resume '{dir}' has no {RunConfig.FileName}; pass the folder of an interrupted train run.");
-        RunConfig? config;
-        try { config = JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(path), RunConfig.Json); }
-        catch (JsonException e) { throw new CliException($"{path} cannot be read ({e.Message}); start a new run."); }
-        if (config is null || config.Format != RunConfig.FormatName || config.Version != RunConfig.CurrentVersion)
-            throw new CliException($"{path} is not a run of this seqpack version; start a new run.");
-        return config;
+        try { return RunConfig.Load(dir); }
+        catch (InvalidDataException e) { throw new CliException(e.Message); }
     }
 }
