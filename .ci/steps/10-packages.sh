@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The packages as a user gets them: `dotnet pack` at the root, the tool installed into a tool path and run from a
 # folder outside the repository, and a console app that takes the library by PackageReference from the packed
-# folder. Everything runs in a temporary folder with its own NuGet cache, so a package cached by an earlier run
-# under the same version can never stand in for the one just packed.
+# folder, loads the run the tool trained through TrainedModel and checks that it gives the probabilities
+# `seqpack predict --json` printed (to 1e-4). Everything runs in a temporary folder with its own NuGet cache, so
+# a package cached by an earlier run under the same version can never stand in for the one just packed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -42,6 +43,8 @@ grep -q "train" "$work/help.txt"
 for file in run/config.json run/model.safetensors; do
   [ -f "$file" ] || { echo "seqpack train wrote no $file"; ls run; exit 1; }
 done
+"$work/tools/seqpack" predict --model run --json "WINNER!! Claim your free prize now, call 09061701461" \
+  "Ok, see you at 6 then" "Are you coming to the party tonight?" | tee "$work/predict.jsonl"
 
 # The library: a console app with only a PackageReference, built against the packed folder.
 mkdir "$work/consumer"
@@ -61,5 +64,5 @@ cat > "$work/consumer/PackageConsumer.csproj" <<XML
 </Project>
 XML
 cp "$work/nuget.config" "$work/consumer/"
-dotnet run --project "$work/consumer" -c Release -- "$work/elsewhere/run"
+dotnet run --project "$work/consumer" -c Release -- "$work/elsewhere/run" "$work/predict.jsonl"
 echo "packages step: $((SECONDS - start)) s"

@@ -1,8 +1,11 @@
 // A console app that takes SeqPack by PackageReference only: .ci/steps/10-packages.sh writes its project file
 // beside this source in a temporary folder, restores SeqPack from the freshly packed folder, and runs it with the
-// run folder that the installed seqpack tool has just trained. Any failed check exits non-zero.
+// run folder that the installed seqpack tool has just trained and the lines `seqpack predict --json` printed for
+// it. Any failed check exits non-zero.
+using System.Text.Json;
 using SeqPack;
 using SeqPack.IO;
+using SeqPack.Models;
 using SeqPack.Nn;
 using SeqPack.Optim;
 
@@ -35,8 +38,27 @@ float Step()
 float first = Step(), second = Step();
 Check(second < first, $"an Adam step lowered the loss ({first:F4} -> {second:F4})");
 
-// The tool's run folder: its weights load through the library's safetensors reader.
-string run = args.Length > 0 ? args[0] : throw new ArgumentException("usage: PackageConsumer RUN_FOLDER");
+// The tool's run folder: its weights load through the library's safetensors reader, and TrainedModel gives the
+// probabilities that `seqpack predict --json` printed (rounded there to 4 decimals).
+if (args.Length != 2) throw new ArgumentException("usage: PackageConsumer RUN_FOLDER PREDICT_JSONL");
+string run = args[0];
 var weights = SafeTensors.Load(Path.Combine(run, "model.safetensors"));
 Check(weights.Count > 0 && weights.Keys.Any(k => k.Contains("weight_ih_l0")),
     $"the tool's model.safetensors loads ({weights.Count} tensors)");
+var model = TrainedModel.Load(run);
+int compared = 0;
+foreach (var line in File.ReadLines(args[1]).Where(l => l.Length > 0))
+{
+    using var printed = JsonDocument.Parse(line);
+    string text = printed.RootElement.GetProperty("text").GetString()!;
+    float[] probabilities = model.Probabilities(text);
+    foreach (var label in printed.RootElement.GetProperty("probabilities").EnumerateObject())
+    {
+        float ours = probabilities[model.Labels.ToList().IndexOf(label.Name)];
+        Check(Math.Abs(ours - label.Value.GetDouble()) <= 1e-4,
+            $"P({label.Name} | \"{text}\") = {ours:F6}, seqpack predict printed {label.Value.GetDouble():F4}");
+    }
+    Check(model.Predict(text) == printed.RootElement.GetProperty("label").GetString(), $"the same label for \"{text}\"");
+    compared++;
+}
+Check(compared > 0, $"TrainedModel agrees with seqpack predict --json on {compared} texts");
