@@ -206,11 +206,11 @@ internal static unsafe class GemmDriver
 
         /// <summary>
         /// Whether the kernels read A in place instead of packing it: a short, untransposed A on the Vector256
-        /// family (BLIS's "sup" idea). A recurrent step's A is a few rows of h or dGates that every panel of
+        /// and Vector128 families (BLIS's "sup" idea). A recurrent step's A is a few rows of h or dGates that every panel of
         /// the large pre-packed weight meets once; packing them costs as much as the product's own loads, and
         /// rows that are already contiguous in k gain nothing from it.
         /// </summary>
-        private readonly bool DirectA => !NoDirect && Isa == GemmIsa.Vector256 && !TransA && M <= MC;
+        private readonly bool DirectA => !NoDirect && (Isa is GemmIsa.Vector256 or GemmIsa.Vector128) && !TransA && M <= MC;
 
         /// <summary>Computes rows i0..i1 and columns j0..j1 of C (j0 a multiple of NR).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -317,15 +317,13 @@ internal static unsafe class GemmDriver
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private readonly void Kernel(int rows, int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta)
         {
-            if (lda != 0)
-            {
-                MicroKernel256.RunDirect(rows, kc, a, lda, b, c, ldc, alpha, beta);
-                return;
-            }
             switch (Isa)
             {
                 case GemmIsa.Vector512: MicroKernel512.Run(rows, kc, a, b, c, ldc, alpha, beta); break;
+                case GemmIsa.Vector256 when lda != 0: MicroKernel256.RunDirect(rows, kc, a, lda, b, c, ldc, alpha, beta); break;
                 case GemmIsa.Vector256: MicroKernel256.Run(rows, kc, a, b, c, ldc, alpha, beta); break;
+                case GemmIsa.Vector128 when lda != 0: MicroKernel128.RunDirect(rows, NR / 4, kc, a, lda, b, c, ldc, alpha, beta); break;
+                case GemmIsa.Vector128: MicroKernel128.Run(rows, NR / 4, MR, kc, a, b, c, ldc, alpha, beta); break;
                 default: MicroKernelScalar.Run(rows, kc, a, b, c, ldc, alpha, beta); break;
             }
         }

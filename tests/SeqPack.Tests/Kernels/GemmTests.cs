@@ -6,9 +6,9 @@ namespace SeqPack.Tests.Kernels;
 [Collection(nameof(GemmDriverCollection))]
 public class GemmTests
 {
-    public static TheoryData<string> Plans => new() { "Scalar", "Vector256", "Vector512" };
+    public static TheoryData<string> Plans => new() { "Scalar", "Vector128", "Vector128Arm64", "Vector256", "Vector512" };
 
-    private static GemmPlan Plan(string name) => GemmPlan.All.Single(p => p.Isa.ToString() == name);
+    private static GemmPlan Plan(string name) => GemmPlan.All.Single(p => p.Name == name);
 
     private static readonly (bool A, bool B)[] Transposes = [(false, false), (false, true), (true, false), (true, true)];
 

@@ -6,9 +6,9 @@ namespace SeqPack.Tests.Kernels;
 [Collection(nameof(GemmDriverCollection))]
 public class PackedMatrixTests
 {
-    public static TheoryData<string> Plans => new() { "Scalar", "Vector256", "Vector512" };
+    public static TheoryData<string> Plans => new() { "Scalar", "Vector128", "Vector128Arm64", "Vector256", "Vector512" };
 
-    private static GemmPlan Plan(string name) => GemmPlan.All.Single(p => p.Isa.ToString() == name);
+    private static GemmPlan Plan(string name) => GemmPlan.All.Single(p => p.Name == name);
 
     private static void Prepacked(GemmPlan plan, bool ta, bool tb, int m, int n, int k, float alpha, float beta, int pad = 0)
         => GemmTestData.Check("prepacked " + plan, ta, tb, m, n, k, alpha, beta, pad, pad, pad,
