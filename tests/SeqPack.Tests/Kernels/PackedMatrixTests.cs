@@ -1,3 +1,4 @@
+using SeqPack.Tests.Support;
 using SeqPack.Kernels;
 
 namespace SeqPack.Tests.Kernels;
@@ -90,7 +91,7 @@ public class PackedMatrixTests
         int saved = Compute.Threads;
         try
         {
-            foreach (int threads in new[] { 1, 2, 3 })
+            foreach (int threads in ThreadCounts.All)
             {
                 Compute.Threads = threads;
                 var rented = widths.Select(cols => PackedMatrix.Rent(transposed, k, cols)).ToArray();
