@@ -25,46 +25,56 @@ internal static unsafe class MicroKernel128
 
     /// <summary>
     /// Runs the kernel for <paramref name="rows"/> (1..8) rows of a full block of 4·<paramref name="vectors"/>
-    /// (2 or 3) columns; A is a packed micro-panel of <paramref name="mr"/> floats per k step.
+    /// (2 or 3) columns. A is a packed micro-panel of <paramref name="mr"/> floats per k step when
+    /// <paramref name="lda"/> is 0, else read in place (row i at <c>a + i·lda</c>); B is a packed micro-panel when
+    /// <paramref name="ldb"/> is 0, else read in place from a row-major op(B) (k step p at <c>b + p·ldb</c>).
     /// </summary>
-    public static void Run(int rows, int vectors, int mr, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int rows, int vectors, int mr, int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
     {
-        if (vectors == 3) Run<Rows3, PackedA>(rows, kc, a, mr, b, c, ldc, alpha, beta);
-        else Run<Rows2, PackedA>(rows, kc, a, mr, b, c, ldc, alpha, beta);
+        if (vectors == 3) Run<Rows3>(rows, mr, kc, a, lda, b, ldb, c, ldc, alpha, beta);
+        else Run<Rows2>(rows, mr, kc, a, lda, b, ldb, c, ldc, alpha, beta);
     }
 
-    /// <summary>As <see cref="Run"/>, A read in place: row i at <c>a + i·lda</c>.</summary>
-    public static void RunDirect(int rows, int vectors, int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Run<TCols>(int rows, int mr, int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+        where TCols : struct, IRowCount
     {
-        if (vectors == 3) Run<Rows3, DirectA>(rows, kc, a, lda, b, c, ldc, alpha, beta);
-        else Run<Rows2, DirectA>(rows, kc, a, lda, b, c, ldc, alpha, beta);
+        if (lda == 0)
+        {
+            if (ldb == 0) Run<TCols, PackedA, PackedB>(rows, kc, a, mr, b, ldb, c, ldc, alpha, beta);
+            else Run<TCols, PackedA, DirectB>(rows, kc, a, mr, b, ldb, c, ldc, alpha, beta);
+        }
+        else if (ldb == 0) Run<TCols, DirectA, PackedB>(rows, kc, a, lda, b, ldb, c, ldc, alpha, beta);
+        else Run<TCols, DirectA, DirectB>(rows, kc, a, lda, b, ldb, c, ldc, alpha, beta);
     }
 
     /// <param name="stride">Packed A: floats per k step (MR). Direct A: floats between rows (lda).</param>
-    private static void Run<TCols, TA>(int rows, int kc, float* a, nint stride, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Run<TCols, TA, TB>(int rows, int kc, float* a, nint stride, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         where TCols : struct, IRowCount
         where TA : struct, IAOperand
+        where TB : struct, IBOperand
     {
         switch (rows)
         {
-            case 8: Kernel<Rows8, TCols, TA>(kc, a, stride, b, c, ldc, alpha, beta); break;
-            case 7: Kernel<Rows7, TCols, TA>(kc, a, stride, b, c, ldc, alpha, beta); break;
-            case 6: Kernel<Rows6, TCols, TA>(kc, a, stride, b, c, ldc, alpha, beta); break;
-            case 5: Kernel<Rows5, TCols, TA>(kc, a, stride, b, c, ldc, alpha, beta); break;
-            case 4: Kernel<Rows4, TCols, TA>(kc, a, stride, b, c, ldc, alpha, beta); break;
-            case 3: Kernel<Rows3, TCols, TA>(kc, a, stride, b, c, ldc, alpha, beta); break;
-            case 2: Kernel<Rows2, TCols, TA>(kc, a, stride, b, c, ldc, alpha, beta); break;
-            default: Kernel<Rows1, TCols, TA>(kc, a, stride, b, c, ldc, alpha, beta); break;
+            case 8: Kernel<Rows8, TCols, TA, TB>(kc, a, stride, b, ldb, c, ldc, alpha, beta); break;
+            case 7: Kernel<Rows7, TCols, TA, TB>(kc, a, stride, b, ldb, c, ldc, alpha, beta); break;
+            case 6: Kernel<Rows6, TCols, TA, TB>(kc, a, stride, b, ldb, c, ldc, alpha, beta); break;
+            case 5: Kernel<Rows5, TCols, TA, TB>(kc, a, stride, b, ldb, c, ldc, alpha, beta); break;
+            case 4: Kernel<Rows4, TCols, TA, TB>(kc, a, stride, b, ldb, c, ldc, alpha, beta); break;
+            case 3: Kernel<Rows3, TCols, TA, TB>(kc, a, stride, b, ldb, c, ldc, alpha, beta); break;
+            case 2: Kernel<Rows2, TCols, TA, TB>(kc, a, stride, b, ldb, c, ldc, alpha, beta); break;
+            default: Kernel<Rows1, TCols, TA, TB>(kc, a, stride, b, ldb, c, ldc, alpha, beta); break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TRows, TCols, TA>(int kc, float* a, nint stride, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Kernel<TRows, TCols, TA, TB>(int kc, float* a, nint stride, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         where TRows : struct, IRowCount
         where TCols : struct, IRowCount
         where TA : struct, IAOperand
+        where TB : struct, IBOperand
     {
-        int rows = TRows.Count, vectors = TCols.Count, nr = 4 * vectors;
+        int rows = TRows.Count, vectors = TCols.Count;
+        nint bs = TB.Direct ? ldb : 4 * vectors;   // B's k step: the packed panel's NR or op(B)'s row stride
         // A(i, p) is a[i·rs + p·ks]: packed micro-panel (rs = 1, ks = MR) or row-major (rs = lda, ks = 1).
         nint rs = TA.Direct ? stride : 1, ks = TA.Direct ? 1 : stride;
         Vector128<float> c00 = default, c01 = default, c02 = default;
@@ -135,7 +145,7 @@ internal static unsafe class MicroKernel128
                 if (vectors > 2) c72 = Vector128.MultiplyAddEstimate(av, b2, c72);
             }
             a += ks;
-            b += nr;
+            b += bs;
         }
         Store<TCols>(c, c00, c01, c02, alpha, beta);
         if (rows > 1) Store<TCols>(c + ldc, c10, c11, c12, alpha, beta);
