@@ -85,7 +85,240 @@ internal static unsafe class MicroKernel128
         Vector128<float> c50 = default, c51 = default, c52 = default;
         Vector128<float> c60 = default, c61 = default, c62 = default;
         Vector128<float> c70 = default, c71 = default, c72 = default;
-        for (int p = 0; p < kc; p++)
+        // Four k steps per iteration, as in MicroKernel256: the loop's counter, compare and pointer updates take a
+        // quarter of the dispatch slots.
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            var b0 = Vector128.Load(b);
+            var b1 = Vector128.Load(b + 4);
+            var b2 = vectors > 2 ? Vector128.Load(b + 8) : default;
+            Vector128<float> av;
+            av = Vector128.Create(a[0]);
+            c00 = Vector128.MultiplyAddEstimate(av, b0, c00);
+            c01 = Vector128.MultiplyAddEstimate(av, b1, c01);
+            if (vectors > 2) c02 = Vector128.MultiplyAddEstimate(av, b2, c02);
+            if (rows > 1)
+            {
+                av = Vector128.Create(a[rs]);
+                c10 = Vector128.MultiplyAddEstimate(av, b0, c10);
+                c11 = Vector128.MultiplyAddEstimate(av, b1, c11);
+                if (vectors > 2) c12 = Vector128.MultiplyAddEstimate(av, b2, c12);
+            }
+            if (rows > 2)
+            {
+                av = Vector128.Create(a[2 * rs]);
+                c20 = Vector128.MultiplyAddEstimate(av, b0, c20);
+                c21 = Vector128.MultiplyAddEstimate(av, b1, c21);
+                if (vectors > 2) c22 = Vector128.MultiplyAddEstimate(av, b2, c22);
+            }
+            if (rows > 3)
+            {
+                av = Vector128.Create(a[3 * rs]);
+                c30 = Vector128.MultiplyAddEstimate(av, b0, c30);
+                c31 = Vector128.MultiplyAddEstimate(av, b1, c31);
+                if (vectors > 2) c32 = Vector128.MultiplyAddEstimate(av, b2, c32);
+            }
+            if (rows > 4)
+            {
+                av = Vector128.Create(a[4 * rs]);
+                c40 = Vector128.MultiplyAddEstimate(av, b0, c40);
+                c41 = Vector128.MultiplyAddEstimate(av, b1, c41);
+                if (vectors > 2) c42 = Vector128.MultiplyAddEstimate(av, b2, c42);
+            }
+            if (rows > 5)
+            {
+                av = Vector128.Create(a[5 * rs]);
+                c50 = Vector128.MultiplyAddEstimate(av, b0, c50);
+                c51 = Vector128.MultiplyAddEstimate(av, b1, c51);
+                if (vectors > 2) c52 = Vector128.MultiplyAddEstimate(av, b2, c52);
+            }
+            if (rows > 6)
+            {
+                av = Vector128.Create(a[6 * rs]);
+                c60 = Vector128.MultiplyAddEstimate(av, b0, c60);
+                c61 = Vector128.MultiplyAddEstimate(av, b1, c61);
+                if (vectors > 2) c62 = Vector128.MultiplyAddEstimate(av, b2, c62);
+            }
+            if (rows > 7)
+            {
+                av = Vector128.Create(a[7 * rs]);
+                c70 = Vector128.MultiplyAddEstimate(av, b0, c70);
+                c71 = Vector128.MultiplyAddEstimate(av, b1, c71);
+                if (vectors > 2) c72 = Vector128.MultiplyAddEstimate(av, b2, c72);
+            }
+            b0 = Vector128.Load(b + 1 * bs);
+            b1 = Vector128.Load(b + 1 * bs + 4);
+            b2 = vectors > 2 ? Vector128.Load(b + 1 * bs + 8) : default;
+            av = Vector128.Create(a[1 * ks]);
+            c00 = Vector128.MultiplyAddEstimate(av, b0, c00);
+            c01 = Vector128.MultiplyAddEstimate(av, b1, c01);
+            if (vectors > 2) c02 = Vector128.MultiplyAddEstimate(av, b2, c02);
+            if (rows > 1)
+            {
+                av = Vector128.Create(a[1 * ks + rs]);
+                c10 = Vector128.MultiplyAddEstimate(av, b0, c10);
+                c11 = Vector128.MultiplyAddEstimate(av, b1, c11);
+                if (vectors > 2) c12 = Vector128.MultiplyAddEstimate(av, b2, c12);
+            }
+            if (rows > 2)
+            {
+                av = Vector128.Create(a[1 * ks + 2 * rs]);
+                c20 = Vector128.MultiplyAddEstimate(av, b0, c20);
+                c21 = Vector128.MultiplyAddEstimate(av, b1, c21);
+                if (vectors > 2) c22 = Vector128.MultiplyAddEstimate(av, b2, c22);
+            }
+            if (rows > 3)
+            {
+                av = Vector128.Create(a[1 * ks + 3 * rs]);
+                c30 = Vector128.MultiplyAddEstimate(av, b0, c30);
+                c31 = Vector128.MultiplyAddEstimate(av, b1, c31);
+                if (vectors > 2) c32 = Vector128.MultiplyAddEstimate(av, b2, c32);
+            }
+            if (rows > 4)
+            {
+                av = Vector128.Create(a[1 * ks + 4 * rs]);
+                c40 = Vector128.MultiplyAddEstimate(av, b0, c40);
+                c41 = Vector128.MultiplyAddEstimate(av, b1, c41);
+                if (vectors > 2) c42 = Vector128.MultiplyAddEstimate(av, b2, c42);
+            }
+            if (rows > 5)
+            {
+                av = Vector128.Create(a[1 * ks + 5 * rs]);
+                c50 = Vector128.MultiplyAddEstimate(av, b0, c50);
+                c51 = Vector128.MultiplyAddEstimate(av, b1, c51);
+                if (vectors > 2) c52 = Vector128.MultiplyAddEstimate(av, b2, c52);
+            }
+            if (rows > 6)
+            {
+                av = Vector128.Create(a[1 * ks + 6 * rs]);
+                c60 = Vector128.MultiplyAddEstimate(av, b0, c60);
+                c61 = Vector128.MultiplyAddEstimate(av, b1, c61);
+                if (vectors > 2) c62 = Vector128.MultiplyAddEstimate(av, b2, c62);
+            }
+            if (rows > 7)
+            {
+                av = Vector128.Create(a[1 * ks + 7 * rs]);
+                c70 = Vector128.MultiplyAddEstimate(av, b0, c70);
+                c71 = Vector128.MultiplyAddEstimate(av, b1, c71);
+                if (vectors > 2) c72 = Vector128.MultiplyAddEstimate(av, b2, c72);
+            }
+            b0 = Vector128.Load(b + 2 * bs);
+            b1 = Vector128.Load(b + 2 * bs + 4);
+            b2 = vectors > 2 ? Vector128.Load(b + 2 * bs + 8) : default;
+            av = Vector128.Create(a[2 * ks]);
+            c00 = Vector128.MultiplyAddEstimate(av, b0, c00);
+            c01 = Vector128.MultiplyAddEstimate(av, b1, c01);
+            if (vectors > 2) c02 = Vector128.MultiplyAddEstimate(av, b2, c02);
+            if (rows > 1)
+            {
+                av = Vector128.Create(a[2 * ks + rs]);
+                c10 = Vector128.MultiplyAddEstimate(av, b0, c10);
+                c11 = Vector128.MultiplyAddEstimate(av, b1, c11);
+                if (vectors > 2) c12 = Vector128.MultiplyAddEstimate(av, b2, c12);
+            }
+            if (rows > 2)
+            {
+                av = Vector128.Create(a[2 * ks + 2 * rs]);
+                c20 = Vector128.MultiplyAddEstimate(av, b0, c20);
+                c21 = Vector128.MultiplyAddEstimate(av, b1, c21);
+                if (vectors > 2) c22 = Vector128.MultiplyAddEstimate(av, b2, c22);
+            }
+            if (rows > 3)
+            {
+                av = Vector128.Create(a[2 * ks + 3 * rs]);
+                c30 = Vector128.MultiplyAddEstimate(av, b0, c30);
+                c31 = Vector128.MultiplyAddEstimate(av, b1, c31);
+                if (vectors > 2) c32 = Vector128.MultiplyAddEstimate(av, b2, c32);
+            }
+            if (rows > 4)
+            {
+                av = Vector128.Create(a[2 * ks + 4 * rs]);
+                c40 = Vector128.MultiplyAddEstimate(av, b0, c40);
+                c41 = Vector128.MultiplyAddEstimate(av, b1, c41);
+                if (vectors > 2) c42 = Vector128.MultiplyAddEstimate(av, b2, c42);
+            }
+            if (rows > 5)
+            {
+                av = Vector128.Create(a[2 * ks + 5 * rs]);
+                c50 = Vector128.MultiplyAddEstimate(av, b0, c50);
+                c51 = Vector128.MultiplyAddEstimate(av, b1, c51);
+                if (vectors > 2) c52 = Vector128.MultiplyAddEstimate(av, b2, c52);
+            }
+            if (rows > 6)
+            {
+                av = Vector128.Create(a[2 * ks + 6 * rs]);
+                c60 = Vector128.MultiplyAddEstimate(av, b0, c60);
+                c61 = Vector128.MultiplyAddEstimate(av, b1, c61);
+                if (vectors > 2) c62 = Vector128.MultiplyAddEstimate(av, b2, c62);
+            }
+            if (rows > 7)
+            {
+                av = Vector128.Create(a[2 * ks + 7 * rs]);
+                c70 = Vector128.MultiplyAddEstimate(av, b0, c70);
+                c71 = Vector128.MultiplyAddEstimate(av, b1, c71);
+                if (vectors > 2) c72 = Vector128.MultiplyAddEstimate(av, b2, c72);
+            }
+            b0 = Vector128.Load(b + 3 * bs);
+            b1 = Vector128.Load(b + 3 * bs + 4);
+            b2 = vectors > 2 ? Vector128.Load(b + 3 * bs + 8) : default;
+            av = Vector128.Create(a[3 * ks]);
+            c00 = Vector128.MultiplyAddEstimate(av, b0, c00);
+            c01 = Vector128.MultiplyAddEstimate(av, b1, c01);
+            if (vectors > 2) c02 = Vector128.MultiplyAddEstimate(av, b2, c02);
+            if (rows > 1)
+            {
+                av = Vector128.Create(a[3 * ks + rs]);
+                c10 = Vector128.MultiplyAddEstimate(av, b0, c10);
+                c11 = Vector128.MultiplyAddEstimate(av, b1, c11);
+                if (vectors > 2) c12 = Vector128.MultiplyAddEstimate(av, b2, c12);
+            }
+            if (rows > 2)
+            {
+                av = Vector128.Create(a[3 * ks + 2 * rs]);
+                c20 = Vector128.MultiplyAddEstimate(av, b0, c20);
+                c21 = Vector128.MultiplyAddEstimate(av, b1, c21);
+                if (vectors > 2) c22 = Vector128.MultiplyAddEstimate(av, b2, c22);
+            }
+            if (rows > 3)
+            {
+                av = Vector128.Create(a[3 * ks + 3 * rs]);
+                c30 = Vector128.MultiplyAddEstimate(av, b0, c30);
+                c31 = Vector128.MultiplyAddEstimate(av, b1, c31);
+                if (vectors > 2) c32 = Vector128.MultiplyAddEstimate(av, b2, c32);
+            }
+            if (rows > 4)
+            {
+                av = Vector128.Create(a[3 * ks + 4 * rs]);
+                c40 = Vector128.MultiplyAddEstimate(av, b0, c40);
+                c41 = Vector128.MultiplyAddEstimate(av, b1, c41);
+                if (vectors > 2) c42 = Vector128.MultiplyAddEstimate(av, b2, c42);
+            }
+            if (rows > 5)
+            {
+                av = Vector128.Create(a[3 * ks + 5 * rs]);
+                c50 = Vector128.MultiplyAddEstimate(av, b0, c50);
+                c51 = Vector128.MultiplyAddEstimate(av, b1, c51);
+                if (vectors > 2) c52 = Vector128.MultiplyAddEstimate(av, b2, c52);
+            }
+            if (rows > 6)
+            {
+                av = Vector128.Create(a[3 * ks + 6 * rs]);
+                c60 = Vector128.MultiplyAddEstimate(av, b0, c60);
+                c61 = Vector128.MultiplyAddEstimate(av, b1, c61);
+                if (vectors > 2) c62 = Vector128.MultiplyAddEstimate(av, b2, c62);
+            }
+            if (rows > 7)
+            {
+                av = Vector128.Create(a[3 * ks + 7 * rs]);
+                c70 = Vector128.MultiplyAddEstimate(av, b0, c70);
+                c71 = Vector128.MultiplyAddEstimate(av, b1, c71);
+                if (vectors > 2) c72 = Vector128.MultiplyAddEstimate(av, b2, c72);
+            }
+            a += 4 * ks;
+            b += 4 * bs;
+        }
+        for (; p < kc; p++)
         {
             var b0 = Vector128.Load(b);
             var b1 = Vector128.Load(b + 4);
