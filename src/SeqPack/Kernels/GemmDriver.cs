@@ -27,6 +27,14 @@ internal static unsafe class GemmDriver
     /// <summary>Below this many multiply-adds a product runs on the calling thread only.</summary>
     private const long ParallelThreshold = 1L << 17;
 
+    /// <summary>
+    /// Fewest multiply-adds worth a thread of its own: a product takes at most one thread per this many
+    /// (half of <see cref="ParallelThreshold"/>, so two threads start exactly where the parallel split does). A
+    /// hand-off costs about a microsecond, so on many cores a mid-sized product stops adding threads before
+    /// their shares shrink to that: 16 threads from 2^20 multiply-adds, 64 from 2^22.
+    /// </summary>
+    private const long MinMultiplyAddsPerThread = ParallelThreshold / 2;
+
     /// <summary>Parallel tasks per thread of a small product: a few, so that a thread slowed by a busy core does not hold the rest up.</summary>
     private const int TasksPerThread = 4;
 
@@ -52,6 +60,7 @@ internal static unsafe class GemmDriver
             TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
             A = a, Lda = lda, B = b, Ldb = ldb, PackedB = packedB, C = c, Ldc = ldc,
         };
+        threads = (int)Math.Min(threads, Math.Max(1, (long)m * n * k / MinMultiplyAddsPerThread));
         job.DirectB = !NoDirect && packedB == null && !transB && plan.Isa != GemmIsa.Scalar && m <= DirectBRows * plan.MR;
         int panels = (n + plan.NR - 1) / plan.NR, rowGroups = (m + plan.MR - 1) / plan.MR;
         if (threads <= 1 || (long)m * n * k < ParallelThreshold || (panels < 2 && rowGroups < 2))
@@ -72,7 +81,7 @@ internal static unsafe class GemmDriver
         int perThread = (long)m * n * k < LargeProduct ? TasksPerThread : 1;
         job.Tasks = Math.Min(units, threads * perThread);
         job.Units = units;
-        WorkerPool.Run(job, job.Tasks);
+        WorkerPool.Run(job, job.Tasks, threads);
     }
 
     /// <summary>
@@ -108,10 +117,10 @@ internal static unsafe class GemmDriver
                         bp = shared;
                         var pack = new PackBJob { TransB = job.TransB, B = job.B, Ldb = job.Ldb, P0 = pc, J0 = jc, Kc = kc, Nc = nc, NR = job.NR, Dst = bp,
                             Panels = panels, Tasks = Math.Min(panels, threads) };
-                        WorkerPool.Run(pack, pack.Tasks);
+                        WorkerPool.Run(pack, pack.Tasks, threads);
                     }
                     var rows = new RowBlockJob { Job = job, RowsPerBlock = rowsPerBlock, Jc = jc, Nc = nc, Pc = pc, Kc = kc, Bp = bp };
-                    WorkerPool.Run(rows, blocks);
+                    WorkerPool.Run(rows, blocks, threads);
                 }
             }
         }

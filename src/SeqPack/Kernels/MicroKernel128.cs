@@ -6,7 +6,7 @@ namespace SeqPack.Kernels;
 /// <summary>
 /// The Vector128 GEMM micro-kernels (ARM64 AdvSimd, or x86 SSE when 256-bit vectors are not accelerated): an
 /// up-to-MR×NR block of C from a packed A micro-panel (KC steps of MR floats) or rows of A read in place, and a
-/// packed B micro-panel (KC steps of NR floats, NR = 4·<c>vectors</c>). Effectively computes
+/// packed B micro-panel (KC steps of NR floats, NR = 4·<c>vectors</c>) or rows of B read in place. Effectively computes
 /// <c>C[i, j] = alpha·Σ_p A[i, p]·B[p, j] + beta·C[i, j]</c>, each sum one multiply-add chain in increasing p,
 /// so every row count gives bit-identical results for the same element.
 /// </summary>
