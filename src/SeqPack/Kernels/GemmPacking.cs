@@ -154,7 +154,7 @@ internal static unsafe class GemmPacking
     public static void PackB(bool transB, float* b, nint ldb, int p0, int j0, int kc, int nc, int nr, float* dst)
     {
         int jr = 0;
-        if (!transB && nr % 8 == 0)
+        if (!transB && nr % 4 == 0)
         {
             jr = nc / nr * nr;
             PackBFullPanels(b + (nint)p0 * ldb + j0, ldb, kc, jr / nr, nr, dst);
@@ -249,20 +249,28 @@ internal static unsafe class GemmPacking
         {
             float* s = src + p * ldb, d = dst + p * nr;
             for (int jp = 0; jp < panels; jp++, s += nr, d += panelStride)
-                for (int j = 0; j < nr; j += 8)
-                {
-                    Vector256.Load(s + j).Store(d + j);
-                    Vector256.Load(s + ldb + j).Store(d + nr + j);
-                    Vector256.Load(s + 2 * ldb + j).Store(d + 2 * nr + j);
-                    Vector256.Load(s + 3 * ldb + j).Store(d + 3 * nr + j);
-                }
+            {
+                CopyRun(s, d, nr);
+                CopyRun(s + ldb, d + nr, nr);
+                CopyRun(s + 2 * ldb, d + 2 * nr, nr);
+                CopyRun(s + 3 * ldb, d + 3 * nr, nr);
+            }
         }
         for (; p < kc; p++)
         {
             float* s = src + p * ldb, d = dst + p * nr;
             for (int jp = 0; jp < panels; jp++, s += nr, d += panelStride)
-                for (int j = 0; j < nr; j += 8)
-                    Vector256.Load(s + j).Store(d + j);
+                CopyRun(s, d, nr);
         }
+    }
+
+    /// <summary>Copies <paramref name="count"/> floats (a multiple of 4) with the widest accelerated vectors that divide it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun(float* s, float* d, int count)
+    {
+        if (Vector256.IsHardwareAccelerated && count % 8 == 0)
+            for (int j = 0; j < count; j += 8) Vector256.Load(s + j).Store(d + j);
+        else
+            for (int j = 0; j < count; j += 4) Vector128.Load(s + j).Store(d + j);
     }
 }

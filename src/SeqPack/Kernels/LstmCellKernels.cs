@@ -17,7 +17,8 @@ namespace SeqPack.Kernels;
 /// The activated gates overwrite the pre-activations and <c>tanh(c)</c> is kept: that is all backward needs.
 /// Forward runs per row: the bias and the activation over each of the row's gate blocks in one loop
 /// (<see cref="FastActivations"/>, relative error ≤ 2e-7; the widest accelerated vectors), then cell and
-/// hidden state in one loop (256-bit vectors); scalar tails do the same arithmetic, so every element gets the
+/// hidden state in one loop (256-bit, then 128-bit vectors); multiply-adds are MultiplyAddEstimate, fused where
+/// the hardware has FMA (see <see cref="FastActivations"/>); scalar tails do the same arithmetic, so every element gets the
 /// same bits wherever it falls. Backward is one pass per row.
 /// </remarks>
 internal static unsafe class LstmCellKernels
@@ -72,7 +73,7 @@ internal static unsafe class LstmCellKernels
             if (Vector256.IsHardwareAccelerated)
                 for (; k <= units - Vector256<float>.Count; k += Vector256<float>.Count)
                 {
-                    var vc = Vector256.FusedMultiplyAdd(Vector256.Load(f + k), Vector256.Load(cp + k), Vector256.Load(i + k) * Vector256.Load(g + k));
+                    var vc = Vector256.MultiplyAddEstimate(Vector256.Load(f + k), Vector256.Load(cp + k), Vector256.Load(i + k) * Vector256.Load(g + k));
                     vc.Store(cn + k);
                     var vt = FastActivations.Tanh(vc);
                     vt.Store(tc + k);
@@ -80,9 +81,20 @@ internal static unsafe class LstmCellKernels
                     vh.Store(hr + k);
                     if (hc != null) vh.Store(hc + k);
                 }
+            if (Vector128.IsHardwareAccelerated)
+                for (; k <= units - Vector128<float>.Count; k += Vector128<float>.Count)
+                {
+                    var vc = Vector128.MultiplyAddEstimate(Vector128.Load(f + k), Vector128.Load(cp + k), Vector128.Load(i + k) * Vector128.Load(g + k));
+                    vc.Store(cn + k);
+                    var vt = FastActivations.Tanh(vc);
+                    vt.Store(tc + k);
+                    var vh = Vector128.Load(o + k) * vt;
+                    vh.Store(hr + k);
+                    if (hc != null) vh.Store(hc + k);
+                }
             for (; k < units; k++)
             {
-                float sc = MathF.FusedMultiplyAdd(f[k], cp[k], i[k] * g[k]);
+                float sc = float.MultiplyAddEstimate(f[k], cp[k], i[k] * g[k]);
                 cn[k] = sc;
                 float st = FastActivations.Tanh(sc);
                 tc[k] = st;
@@ -136,7 +148,7 @@ internal static unsafe class LstmCellKernels
                 var vi = Vector.Load(i + k); var vf = Vector.Load(f + k); var vg = Vector.Load(g + k); var vo = Vector.Load(o + k);
                 var vt = Vector.Load(tc + k);
                 var vdh = dyr == null ? Vector.Load(ds + k) : Vector.Load(ds + k) + Vector.Load(dyr + k);
-                var vdc = Vector.FusedMultiplyAdd(vdh * vo, one - vt * vt, Vector.Load(dcr + k));
+                var vdc = Vector.MultiplyAddEstimate(vdh * vo, one - vt * vt, Vector.Load(dcr + k));
                 var vdi = vdc * vg * vi * (one - vi);
                 var vdf = vdc * Vector.Load(cp + k) * vf * (one - vf);
                 var vdg = vdc * vi * (one - vg * vg);
@@ -155,7 +167,7 @@ internal static unsafe class LstmCellKernels
             {
                 float vi = i[k], vf = f[k], vg = g[k], vo = o[k], vt = tc[k];
                 float vdh = ds[k] + (dyr == null ? 0f : dyr[k]);
-                float vdc = MathF.FusedMultiplyAdd(vdh * vo, 1 - vt * vt, dcr[k]);   // as the vector lanes: same bits
+                float vdc = float.MultiplyAddEstimate(vdh * vo, 1 - vt * vt, dcr[k]);   // as the vector lanes: same bits
                 di[k] = vdc * vg * vi * (1 - vi);
                 df[k] = vdc * cp[k] * vf * (1 - vf);
                 dg[k] = vdc * vi * (1 - vg * vg);
