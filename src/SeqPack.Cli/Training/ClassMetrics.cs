@@ -6,11 +6,17 @@ namespace SeqPack.Cli.Training;
 /// </summary>
 internal sealed class ClassMetrics
 {
-    public ClassMetrics(int classes, IReadOnlyList<int> gold, IReadOnlyList<int> predicted)
+    public ClassMetrics(int classes, IReadOnlyList<int> gold, IReadOnlyList<int> predicted) : this(Tally(classes, gold, predicted))
     {
-        Confusion = new long[classes, classes];
-        for (int i = 0; i < gold.Count; i++) Confusion[gold[i], predicted[i]]++;
-        Count = gold.Count;
+    }
+
+    private ClassMetrics(long[,] confusion)
+    {
+        int classes = confusion.GetLength(0);
+        Confusion = confusion;
+        long count = 0;
+        foreach (long c in confusion) count += c;
+        Count = (int)count;
         long correct = 0;
         for (int c = 0; c < classes; c++) correct += Confusion[c, c];
         Accuracy = Count == 0 ? 0 : (double)correct / Count;
@@ -28,6 +34,16 @@ internal sealed class ClassMetrics
             if (goldC + predC > 0) present.Add(F1[c]);
         }
         MacroF1 = present.Count == 0 ? 0 : present.Average();
+    }
+
+    /// <summary>The metrics of a confusion matrix (rows gold, columns predicted), e.g. one summed over ranks.</summary>
+    public static ClassMetrics FromConfusion(long[,] confusion) => new(confusion);
+
+    private static long[,] Tally(int classes, IReadOnlyList<int> gold, IReadOnlyList<int> predicted)
+    {
+        var confusion = new long[classes, classes];
+        for (int i = 0; i < gold.Count; i++) confusion[gold[i], predicted[i]]++;
+        return confusion;
     }
 
     public long[,] Confusion { get; }

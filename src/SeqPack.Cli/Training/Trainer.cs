@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using SeqPack.Cli.Infrastructure;
 using SeqPack.Data;
+using SeqPack.Distributed;
 using SeqPack.Optim;
 using Spectre.Console;
 
@@ -11,10 +12,14 @@ namespace SeqPack.Cli.Training;
 /// <summary>
 /// The training loop of <c>seqpack train</c>: length-bucketed packed batches, Adam with gradient clipping,
 /// per-epoch evaluation on dev with early stopping, the best weights saved as model.safetensors, a checkpoint
-/// after every epoch and on interruption, metrics.jsonl, plots and the final test score.
+/// after every epoch and on interruption, metrics.jsonl, plots and the final test score. Across the ranks of
+/// <paramref name="world"/> it trains data-parallel: each global batch split by <see cref="ShardedStep"/>,
+/// evaluation by <see cref="ShardedEvaluation"/>, and rank 0 alone writing the run folder.
 /// </summary>
-internal sealed class Trainer(IAnsiConsole console)
+internal sealed class Trainer(IAnsiConsole console, Communicator world)
 {
+    public Trainer(IAnsiConsole console) : this(console, Communicator.Open(Launch.Single)) { }
+
     public const int InterruptedExitCode = 130;
     private const ulong WordDropoutSalt = 0xD1B54A32D192ED03UL;
 
@@ -27,6 +32,10 @@ internal sealed class Trainer(IAnsiConsole console)
         var wordRng = new Rng(cfg.Seed ^ WordDropoutSalt);
         var generators = model.Generators.Append(wordRng).ToArray();
         var state = resume ? Checkpoint.Load(runDir, model, optimizer, generators) : new RunState();
+        RunFingerprint.Check(world, data, state, stopAfterSteps);
+        var parallel = new DataParallel(world, model.Module.Parameters());
+        parallel.BroadcastParameters();
+        var trainStep = new ShardedStep(model, optimizer, parallel);
 
         bool classify = model.Task == TaskKind.Classify;
         var lengths = data.Train.Select(e => e.Length).ToArray();
@@ -44,22 +53,22 @@ internal sealed class Trainer(IAnsiConsole console)
             var epochCpu = CpuTime();
             long tokens = 0;
             int step = state.Step;
-            bool interrupted = false;
+            bool interrupted = false, stop = false;
             Progress().Start(ctx =>
             {
                 var task = ctx.AddTask(Describe(epoch, cfg.Epochs, double.NaN, 0), maxValue: batches.Count);
                 task.Value = step;
                 for (; step < batches.Count; step++)
                 {
-                    if (interrupt.IsCancellationRequested || stepsThisProcess == stopAfterSteps) { interrupted = true; return; }
+                    // Across ranks, Ctrl+C counts once every rank knows of it (agreed in the step's reduction).
+                    if ((world.Size == 1 ? interrupt.IsCancellationRequested : stop) || stepsThisProcess == stopAfterSteps) { interrupted = true; return; }
+                    // Every rank prepares the whole global batch, so that word dropout draws as in one process.
                     var batch = batches[step].Select(i => Prepare(data.Train[i], cfg, data.Encoder.IdsPerStep, wordRng)).ToArray();
                     if (cfg.Cosine) SetLearningRate(optimizer, CosineLr(cfg.Lr, epoch * batches.Count + step, cfg.Epochs * batches.Count));
-                    var (loss, steps) = model.Loss(batch);
-                    optimizer.ZeroGrad();
-                    loss.Backward();
+                    (double loss, long steps, stop) = trainStep.Run(batch, interrupt.IsCancellationRequested);
                     if (cfg.Clip > 0) GradClip.ClipGradNorm(model.Module.Parameters(), cfg.Clip);
                     optimizer.Step();
-                    state.TrainLossSum += loss.Item();
+                    state.TrainLossSum += loss;
                     state.TrainLossCount++;
                     tokens += steps;
                     stepsThisProcess++;
@@ -73,13 +82,13 @@ internal sealed class Trainer(IAnsiConsole console)
             {
                 state.Epoch = epoch;
                 state.Step = step;
-                Checkpoint.Save(runDir, model, optimizer, state, generators);
+                if (world.IsRoot) Checkpoint.Save(runDir, model, optimizer, state, generators);
                 console.MarkupLine($"[yellow]Interrupted[/] in epoch {epoch + 1} at batch {step}/{batches.Count}; checkpoint saved in {Markup.Escape(Checkpoint.Folder(runDir))}.");
                 console.MarkupLine($"Continue with: [bold]seqpack train --resume {Markup.Escape(runDir)}[/]");
                 return InterruptedExitCode;
             }
 
-            var (devLoss, dev) = model.Evaluate(data.Dev);
+            var (devLoss, dev) = ShardedEvaluation.Evaluate(model, world, data.Dev);
             var row = new EpochMetrics(epoch + 1, state.TrainLossSum / Math.Max(1, state.TrainLossCount), devLoss, dev.Accuracy, dev.MacroF1,
                 classify ? data.Labels.Labels.Select((l, i) => (l, dev.F1[i])).ToDictionary(p => p.l, p => Math.Round(p.Item2, 6)) : [],
                 epochClock.Elapsed.TotalSeconds, tokens / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), (CpuTime() - epochCpu).TotalSeconds);
@@ -91,15 +100,18 @@ internal sealed class Trainer(IAnsiConsole console)
                 state.BestScore = score;
                 state.BestEpoch = epoch + 1;
                 state.BadEpochs = 0;
-                WeightFiles.Save(Path.Combine(runDir, "model.safetensors"), model.Module.StateDict());
+                if (world.IsRoot) WeightFiles.Save(Path.Combine(runDir, "model.safetensors"), model.Module.StateDict());
             }
             else state.BadEpochs++;
             state.Epoch = epoch + 1;
             state.Step = 0;
             state.TrainLossSum = 0;
             state.TrainLossCount = 0;
-            Checkpoint.Save(runDir, model, optimizer, state, generators);
-            WriteMetrics(runDir, state.History, null);
+            if (world.IsRoot)
+            {
+                Checkpoint.Save(runDir, model, optimizer, state, generators);
+                WriteMetrics(runDir, state.History, null);
+            }
             console.MarkupLine(EpochLine(row, classify, data.Labels, better));
             if (state.BadEpochs >= cfg.Patience)
             {
@@ -107,29 +119,33 @@ internal sealed class Trainer(IAnsiConsole console)
                 break;
             }
         }
-        return Finish(data, model, runDir, state, lengths, optimizer, generators);
+        return Finish(data, model, runDir, state, lengths, optimizer, generators, parallel);
     }
 
-    private int Finish(RunData data, TaskModel model, string runDir, RunState state, int[] lengths, Optimizer optimizer, Rng[] generators)
+    private int Finish(RunData data, TaskModel model, string runDir, RunState state, int[] lengths, Optimizer optimizer, Rng[] generators,
+        DataParallel parallel)
     {
         bool classify = model.Task == TaskKind.Classify;
-        model.Module.LoadStateDict(WeightFiles.Load(Path.Combine(runDir, "model.safetensors")));
+        // Rank 0 reads the best weights and hands them on: the other ranks need no access to the run folder.
+        if (world.IsRoot) model.Module.LoadStateDict(WeightFiles.Load(Path.Combine(runDir, "model.safetensors")));
+        parallel.BroadcastParameters();
         console.Write(HistoryTable(state.History, classify, data.Labels));
         Dictionary<string, object>? testLine = null;
         if (data.Test.Length > 0)
         {
-            var (testLoss, test) = model.Evaluate(data.Test);
+            var (testLoss, test) = ShardedEvaluation.Evaluate(model, world, data.Test);
             testLine = TestLine(test, testLoss, data.Labels, classify, data.Test.Length);
             console.MarkupLine($"[bold]Test[/] ({data.Test.Length} {(classify ? "examples" : "sentences")}, best epoch {state.BestEpoch}): " +
                 Markup.Escape(Summary(test, data.Labels, classify)));
         }
+        state.Finished = true;
+        if (!world.IsRoot) return 0;
         WriteMetrics(runDir, state.History, testLine);
         Plots.Curves(Path.Combine(runDir, "loss.png"), "Loss per epoch", "cross-entropy",
             ("train", state.History.Select(h => h.TrainLoss).ToList()), ("dev", state.History.Select(h => h.DevLoss).ToList()));
         Plots.Curves(Path.Combine(runDir, "accuracy.png"), "Dev accuracy per epoch", "accuracy",
             ("accuracy", state.History.Select(h => h.DevAccuracy).ToList()), ("macro-F1", state.History.Select(h => h.DevMacroF1).ToList()));
         Plots.LengthHistogram(lengths, Path.Combine(runDir, "lengths.png"), "Training lengths", classify ? data.Config.Tokenizer : "tokens");
-        state.Finished = true;
         Checkpoint.Save(runDir, model, optimizer, state, generators);
         console.MarkupLine($"Trained in {Duration(state.Seconds)} ({Duration(state.CpuSeconds)} of processor time). Run folder: [bold]{Markup.Escape(runDir)}[/] (model.safetensors, config.json, metrics.jsonl, loss.png, accuracy.png, lengths.png)");
         return 0;
@@ -176,7 +192,7 @@ internal sealed class Trainer(IAnsiConsole console)
         console.MarkupLine($"[bold]{(resume ? "Resuming" : "Training")}[/] a {(cfg.Model.Bidirectional ? "bi" : "")}{cfg.Model.Cell.ToUpperInvariant()} " +
             $"{(model.Task == TaskKind.Classify ? "classifier" : "tagger")} on {Markup.Escape(data.Source)}: {what}");
         console.MarkupLine($"  {data.Train.Length} train / {data.Dev.Length} dev / {data.Test.Length} test, vocabulary {cfg.Vocabulary.Count} " +
-            $"({(model.Task == TaskKind.Classify ? cfg.Tokenizer : "words")}{(cfg.Features ? " + suffix and shape features" : "")}), {model.Module.ParameterCount():N0} parameters, {Compute.Threads} threads" +
+            $"({(model.Task == TaskKind.Classify ? cfg.Tokenizer : "words")}{(cfg.Features ? " + suffix and shape features" : "")}), {model.Module.ParameterCount():N0} parameters, {Compute.Threads} threads{(world.Size > 1 ? $" × {world.Size} ranks (batches of {cfg.Training.BatchSize} split across them)" : "")}" +
             (data.SkippedRows > 0 ? $", [yellow]{data.SkippedRows} malformed rows skipped[/]" : ""));
         var random = PaddingReport.Of(lengths, batcher.Random(lengths, new Rng(cfg.Training.Seed)));
         var bucketed = PaddingReport.Of(lengths, batcher.Bucketed(lengths, new Rng(cfg.Training.Seed)));
