@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using SeqPack.Cli.Infrastructure;
-using SeqPack.Cli.Training;
 using SeqPack.Distributed;
+using SeqPack.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -18,8 +17,9 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         settings.ApplyThreads();
+        // The library reads no environment variables: the command detects the launch and hands it on.
         var launch = Launch.Detect(Environment.GetEnvironmentVariable);
-        if (!launch.IsDistributed) return Train(new Trainer(console), settings, isRoot: true, cancellationToken);
+        if (!launch.IsDistributed) return Train(new TrainReport(console), settings, isRoot: true, cancellationToken);
         using var world = Communicator.Open(launch);
         // The ranks on one machine share its cores (Hydra says how many ranks run here).
         if (settings.Threads is null && int.TryParse(Environment.GetEnvironmentVariable("MPI_LOCALNRANKS"), out int local) && local > 0)
@@ -27,13 +27,13 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         var quiet = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
         try
         {
-            return Train(new Trainer(world.IsRoot ? console : quiet, world), settings, world.IsRoot, cancellationToken);
+            return Train(new TrainReport(world.IsRoot ? console : quiet, world), settings, world.IsRoot, cancellationToken);
         }
-        catch (CliException e) when (e.ExitCode == RunFingerprint.DisagreeExitCode)
+        catch (RanksDisagreeException e)
         {
             // Every rank found the disagreement at the same collective, so nobody waits: rank 0 reports it.
-            if (world.IsRoot) throw;
-            return e.ExitCode;
+            if (world.IsRoot) throw new CliException(e.Message, RanksDisagreeExitCode);
+            return RanksDisagreeExitCode;
         }
         catch (Exception e)
         {
@@ -46,15 +46,18 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         }
     }
 
-    private static int Train(Trainer trainer, TrainSettings settings, bool isRoot, CancellationToken cancellationToken)
+    /// <summary>The exit code when the ranks of an MPI job were given different data or options.</summary>
+    public const int RanksDisagreeExitCode = 5;
+
+    private static int Train(TrainReport trainer, TrainSettings settings, bool isRoot, CancellationToken cancellationToken)
     {
         if (settings.Resume is string dir)
         {
             var config = ReadConfig(dir);
-            var resumed = RunData.ForResume(config, settings);
+            var resumed = TrainData.ForResume(config, settings);
             return trainer.Run(resumed, dir, resume: true, settings.StopAfterSteps, cancellationToken);
         }
-        var data = RunData.Create(settings);
+        var data = TrainData.Create(settings);
         string runDir = settings.Out ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         if (!isRoot) return trainer.Run(data, runDir, resume: false, settings.StopAfterSteps, cancellationToken);
         if (Directory.Exists(runDir) && Directory.EnumerateFileSystemEntries(runDir).Any() && !settings.Force)
@@ -66,7 +69,6 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
                 if (File.Exists(stale)) File.Delete(stale);
                 if (Directory.Exists(stale)) Directory.Delete(stale, recursive: true);
             }
-        data.Config.Save(runDir);
         return trainer.Run(data, runDir, resume: false, settings.StopAfterSteps, cancellationToken);
     }
 
@@ -75,11 +77,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
     {
         var path = Path.Combine(dir, RunConfig.FileName);
         if (!File.Exists(path)) throw new CliException($"--resume '{dir}' has no {RunConfig.FileName}; pass the folder of an interrupted train run.");
-        RunConfig? config;
-        try { config = JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(path), RunConfig.Json); }
-        catch (JsonException e) { throw new CliException($"{path} cannot be read ({e.Message}); start a new run."); }
-        if (config is null || config.Format != RunConfig.FormatName || config.Version != RunConfig.CurrentVersion)
-            throw new CliException($"{path} is not a run of this seqpack version; start a new run.");
-        return config;
+        try { return RunConfig.Load(dir); }
+        catch (InvalidDataException e) { throw new CliException(e.Message); }
     }
 }

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using SeqPack.Distributed;
-using SeqPack.Cli.Infrastructure;
 
-namespace SeqPack.Cli.Training;
+namespace SeqPack.Training;
 
 /// <summary>
 /// A 64-bit FNV-1a hash of what must be equal on every rank of a data-parallel run: the configuration (options,
@@ -17,13 +16,10 @@ internal static class RunFingerprint
         if (world.Size == 1) return;
         var differing = world.RanksDiffering(Of(data, state, stopAfterSteps));
         if (differing.Length > 0)
-            throw new CliException(
+            throw new RanksDisagreeException(
                 $"rank{(differing.Length > 1 ? "s" : "")} {string.Join(", ", differing)} of {world.Size} read different data or options than rank 0; " +
-                "give every rank the same command line and the same files (mpiexec -n N seqpack train ...).", DisagreeExitCode);
+                "give every rank the same command line and the same files (mpiexec -n N seqpack train ...).");
     }
-
-    /// <summary>The exit code when ranks disagree (every rank knows; rank 0 alone prints).</summary>
-    public const int DisagreeExitCode = 5;
 
     internal static long Of(RunData data, RunState state, int? stopAfterSteps)
     {

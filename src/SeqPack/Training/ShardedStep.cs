@@ -2,7 +2,7 @@ using SeqPack.Data;
 using SeqPack.Distributed;
 using SeqPack.Optim;
 
-namespace SeqPack.Cli.Training;
+namespace SeqPack.Training;
 
 /// <summary>
 /// The forward and backward pass of one global batch. Alone, the whole batch; across ranks, this rank's share of

@@ -1,6 +1,7 @@
+using SeqPack.Data;
 using SeqPack.Distributed;
 
-namespace SeqPack.Cli.Training;
+namespace SeqPack.Training;
 
 /// <summary>
 /// Dev and test evaluation across the ranks of a data-parallel run: each rank evaluates every size-th example,
