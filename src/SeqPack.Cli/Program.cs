@@ -77,7 +77,8 @@ public static class Program
         }
     }
 
-    private static (string Message, int Code) Describe(Exception e) => e switch
+    /// <summary>The one-line message and exit code of an error.</summary>
+    internal static (string Message, int Code) Describe(Exception e) => e switch
     {
         CliException c => (c.Message, c.ExitCode),
         CommandParseException or CommandConfigurationException or CommandRuntimeException =>

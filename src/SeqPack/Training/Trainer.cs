@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SeqPack.Data;
+using SeqPack.Distributed;
 using SeqPack.IO;
 using SeqPack.Optim;
 
@@ -11,7 +12,11 @@ namespace SeqPack.Training;
 /// and a per-step cosine schedule, per-epoch evaluation on dev with early stopping, the best weights saved as
 /// model.safetensors, a checkpoint after every epoch and on cancellation, metrics.jsonl, and the test score of
 /// the best weights. It prints nothing: progress goes to <see cref="StepProgress"/> and
-/// <see cref="EpochProgress"/>, whose reports arrive on the training thread.
+/// <see cref="EpochProgress"/>, whose reports arrive on the training thread. Given a <see cref="Communicator"/>
+/// of several ranks it trains data-parallel: every global batch of the same seeded schedule is split by token
+/// count (<see cref="ShardedStep"/>) with the loss normalised by the global count, so each update equals the
+/// single-process one up to summation order; dev and test evaluation are sharded and summed; rank 0 alone
+/// writes the run folder, and every rank ends with the same state.
 /// </summary>
 public sealed class Trainer
 {
@@ -21,10 +26,14 @@ public sealed class Trainer
     private readonly Adam optimizer;
     private readonly Rng wordRng;
     private readonly Rng[] generators;
+    private readonly Communicator world;
+    private readonly DataParallel parallel;
+    private readonly ShardedStep trainStep;
 
-    private Trainer(RunData data, string runFolder, bool resume)
+    private Trainer(RunData data, string runFolder, bool resume, Communicator? world)
     {
         this.data = data;
+        this.world = world ?? Communicator.Open(Launch.Single);
         RunFolder = runFolder;
         var cfg = data.Config.Training;
         Model = new TaskModel(data.Config);
@@ -34,19 +43,26 @@ public sealed class Trainer
         State = resume ? Checkpoint.Load(runFolder, Model, optimizer, generators) : new RunState();
         Lengths = data.Train.Select(e => e.Length).ToArray();
         Batcher = new LengthBatcher(cfg.BatchSize, cfg.TokenBudget);
+        parallel = new DataParallel(this.world, Model.Network.Parameters());
+        trainStep = new ShardedStep(Model, optimizer, parallel);
     }
 
     /// <summary>
     /// Starts a new run of <paramref name="data"/> in <paramref name="runFolder"/> (created if missing): writes
     /// config.json and leaves the folder's other files to <see cref="Run"/>.
     /// </summary>
-    public static Trainer Create(RunData data, string runFolder)
+    /// <param name="world">The ranks that train together (data-parallel), or null for this process alone;
+    /// only rank 0 touches <paramref name="runFolder"/>.</param>
+    public static Trainer Create(RunData data, string runFolder, Communicator? world = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(runFolder);
-        Directory.CreateDirectory(runFolder);
-        data.Config.Save(runFolder);
-        return new Trainer(data, runFolder, resume: false);
+        if (world is null or { IsRoot: true })
+        {
+            Directory.CreateDirectory(runFolder);
+            data.Config.Save(runFolder);
+        }
+        return new Trainer(data, runFolder, resume: false, world);
     }
 
     /// <summary>
@@ -54,11 +70,13 @@ public sealed class Trainer
     /// states, position), so the result equals that of an uninterrupted run. <paramref name="data"/> comes from
     /// <see cref="RunData.Resume"/>.
     /// </summary>
-    public static Trainer Resume(RunData data, string runFolder)
+    /// <param name="world">As for <see cref="Create"/>; every rank reads the checkpoint, so the run folder must be
+    /// visible to all of them (a shared file system).</param>
+    public static Trainer Resume(RunData data, string runFolder, Communicator? world = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(runFolder);
-        return new Trainer(data, runFolder, resume: true);
+        return new Trainer(data, runFolder, resume: true, world);
     }
 
     /// <summary>The run folder.</summary>
@@ -101,6 +119,9 @@ public sealed class Trainer
         var cpuStart = CpuTime();
         bool classify = Model.Task == TaskKind.Classify;
         var outcome = TrainingOutcome.Completed;
+        RunFingerprint.Check(world, data, state, StopAfterSteps);
+        parallel.BroadcastParameters();
+        bool stop = false;
         for (int epoch = state.Epoch; epoch < cfg.Epochs; epoch++)
         {
             var batches = Batcher.Bucketed(Lengths, new Rng(cfg.Seed * 0x9E3779B97F4A7C15UL + (ulong)epoch));
@@ -112,23 +133,23 @@ public sealed class Trainer
             int step = state.Step;
             for (; step < batches.Count; step++)
             {
-                if (cancellationToken.IsCancellationRequested || stepsThisCall == StopAfterSteps)
+                // Across ranks a cancellation counts once every rank knows of it (agreed in the step's reduction).
+                if ((world.Size == 1 ? cancellationToken.IsCancellationRequested : stop) || stepsThisCall == StopAfterSteps)
                 {
                     state.Seconds = secondsBefore + clock.Elapsed.TotalSeconds;
                     state.CpuSeconds = cpuBefore + (CpuTime() - cpuStart).TotalSeconds;
                     state.Epoch = epoch;
                     state.Step = step;
-                    Checkpoint.Save(RunFolder, Model, optimizer, state, generators);
+                    if (world.IsRoot) Checkpoint.Save(RunFolder, Model, optimizer, state, generators);
                     return new TrainingResult(TrainingOutcome.Interrupted, state, epoch, step, batches.Count, double.NaN, null);
                 }
+                // Every rank prepares the whole global batch, so that word dropout draws as in one process.
                 var batch = batches[step].Select(i => Prepare(data.Train[i], cfg, data.Encoder.IdsPerStep, wordRng)).ToArray();
                 schedule?.SetEpoch(epoch * batches.Count + step);
-                var (loss, steps) = Model.Loss(batch);
-                optimizer.ZeroGrad();
-                loss.Backward();
+                (double loss, long steps, stop) = trainStep.Run(batch, cancellationToken.IsCancellationRequested);
                 if (cfg.Clip > 0) GradClip.ClipGradNorm(Model.Network.Parameters(), cfg.Clip);
                 optimizer.Step();
-                state.TrainLossSum += loss.Item();
+                state.TrainLossSum += loss;
                 state.TrainLossCount++;
                 tokens += steps;
                 stepsThisCall++;
@@ -138,7 +159,7 @@ public sealed class Trainer
             state.Seconds = secondsBefore + clock.Elapsed.TotalSeconds;
             state.CpuSeconds = cpuBefore + (CpuTime() - cpuStart).TotalSeconds;
 
-            var (devLoss, dev) = Model.Evaluate(data.Dev);
+            var (devLoss, dev) = ShardedEvaluation.Evaluate(Model, world, data.Dev);
             var row = new EpochMetrics(epoch + 1, state.TrainLossSum / Math.Max(1, state.TrainLossCount), devLoss, dev.Accuracy, dev.MacroF1,
                 classify ? data.Labels.Labels.Select((l, i) => (l, dev.F1[i])).ToDictionary(p => p.l, p => Math.Round(p.Item2, 6)) : [],
                 epochClock.Elapsed.TotalSeconds, tokens / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), (CpuTime() - epochCpu).TotalSeconds);
@@ -149,15 +170,18 @@ public sealed class Trainer
                 state.BestScore = score;
                 state.BestEpoch = epoch + 1;
                 state.BadEpochs = 0;
-                SafeTensors.Save(ModelPath, Model.Network.StateDict());
+                if (world.IsRoot) SafeTensors.Save(ModelPath, Model.Network.StateDict());
             }
             else state.BadEpochs++;
             state.Epoch = epoch + 1;
             state.Step = 0;
             state.TrainLossSum = 0;
             state.TrainLossCount = 0;
-            Checkpoint.Save(RunFolder, Model, optimizer, state, generators);
-            WriteMetrics(null);
+            if (world.IsRoot)
+            {
+                Checkpoint.Save(RunFolder, Model, optimizer, state, generators);
+                WriteMetrics(null);
+            }
             EpochProgress?.Report(row);
             if (state.BadEpochs >= cfg.Patience)
             {
@@ -173,17 +197,19 @@ public sealed class Trainer
     private TrainingResult Finish(TrainingOutcome outcome)
     {
         var state = State;
-        Model.Network.LoadStateDict(Weights.Load(ModelPath));
+        // Rank 0 reads the best weights and hands them on: the other ranks need no access to the run folder.
+        if (world.IsRoot) Model.Network.LoadStateDict(Weights.Load(ModelPath));
+        parallel.BroadcastParameters();
         ClassMetrics? test = null;
         double testLoss = double.NaN;
         if (data.Test.Length > 0)
         {
-            (testLoss, test) = Model.Evaluate(data.Test);
-            WriteMetrics(MetricsLine("test", test, testLoss, data.Labels, Model.Task == TaskKind.Classify, data.Test.Length));
+            (testLoss, test) = ShardedEvaluation.Evaluate(Model, world, data.Test);
+            if (world.IsRoot) WriteMetrics(MetricsLine("test", test, testLoss, data.Labels, Model.Task == TaskKind.Classify, data.Test.Length));
         }
-        else WriteMetrics(null);
+        else if (world.IsRoot) WriteMetrics(null);
         state.Finished = true;
-        Checkpoint.Save(RunFolder, Model, optimizer, state, generators);
+        if (world.IsRoot) Checkpoint.Save(RunFolder, Model, optimizer, state, generators);
         return new TrainingResult(outcome, state, state.Epoch, 0, 0, testLoss, test);
     }
 
