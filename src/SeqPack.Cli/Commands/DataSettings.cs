@@ -43,24 +43,28 @@ public class DataSettings : CommonSettings
             "tsv" => DataFileFormat.Tsv,
             "csv" => DataFileFormat.Csv,
             "jsonl" or "json" => DataFileFormat.Jsonl,
-            _ => throw new CliException($"--format '{Format}' is not known; use tsv, csv or jsonl."),
+            _ => throw new CliException($"--format '{Format}' is not known; use tsv, csv or jsonl.", ExitCodes.Usage),
         },
         TextColumn = TextColumn,
         LabelColumn = LabelColumn,
         TokensColumn = TokensColumn,
         TagsColumn = TagsColumn,
+        MaxLineBytes = MaxLineBytes,
     };
+
+    /// <summary>The longest line read whole (see <see cref="DataReaderOptions.MaxLineBytes"/>).</summary>
+    internal virtual int MaxLineBytes => DataReaderOptions.DefaultMaxLineBytes;
 
     /// <summary>Reads <paramref name="path"/> (given as option <paramref name="option"/>), turning a missing or empty file into a one-line error.</summary>
     internal Dataset Load(string? path, string option, TaskKind? task = null)
     {
-        if (string.IsNullOrEmpty(path)) throw new CliException($"{option} is missing; pass {option} FILE.");
-        if (Directory.Exists(path)) throw new CliException($"{option} '{path}' is a folder; pass a data file (.tsv, .csv or .jsonl).");
-        if (!File.Exists(path)) throw new CliException($"{option} '{path}' does not exist; check the path.");
+        if (string.IsNullOrEmpty(path)) throw new CliException($"{option} is missing; pass {option} FILE.", ExitCodes.Usage);
+        if (Directory.Exists(path)) throw new CliException($"{option} '{path}' is a folder; pass a data file (.tsv, .csv or .jsonl).", ExitCodes.Files);
+        if (!File.Exists(path)) throw new CliException($"{option} '{path}' does not exist; check the path.", ExitCodes.Files);
         var data = DataReader.Read(path, ReaderOptions(task));
         if (data.Count == 0)
             throw new CliException($"{option} '{path}' holds no examples{(data.SkippedRows > 0 ? $" ({data.SkippedRows} malformed rows skipped)" : "")}; " +
-                "give a file with label<TAB>text or tokens<TAB>tags rows.");
+                "give a file with label<TAB>text or tokens<TAB>tags rows.", ExitCodes.Data);
         return data;
     }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using SeqPack.Cli.Infrastructure;
 using SeqPack.Cli.Training;
 using SeqPack.Data;
 using Spectre.Console;
@@ -28,7 +29,8 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public override ValidationResult Validate() =>
             Model is null ? ValidationResult.Error("--model is missing; pass --model DIR (a train run folder)")
             : Data is null ? ValidationResult.Error("--data is missing; pass --data FILE")
-            : ValidationResult.Success();
+            : OptionRanges.First(OptionRanges.Integer("--threads", Threads, 1, 1024),
+                OptionRanges.Choice("--format", Format, "tsv", "csv", "jsonl", "json"));
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -45,7 +47,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         {
             var line = Trainer.TestLine(m, loss, saved.Labels, classify, examples.Length);
             line["split"] = Path.GetFileName(data.File);
-            console.WriteLine(JsonSerializer.Serialize(line));
+            console.WriteRawLine(JsonSerializer.Serialize(line));
             return 0;
         }
         console.MarkupLine($"[bold]{Markup.Escape(Path.GetFileName(data.File))}[/]: {examples.Length} {(classify ? "examples" : "sentences")}" +
