@@ -29,8 +29,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public override ValidationResult Validate() =>
             Model is null ? ValidationResult.Error("--model is missing; pass --model DIR (a train run folder)")
             : Data is null ? ValidationResult.Error("--data is missing; pass --data FILE")
-            : OptionRanges.First(OptionRanges.Integer("--threads", Threads, 1, 1024),
-                OptionRanges.Choice("--format", Format, "tsv", "csv", "jsonl", "json"));
+            : OptionRanges.First(OptionRanges.Integer("--threads", Threads, 1, 1024));
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

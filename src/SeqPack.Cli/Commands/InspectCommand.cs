@@ -35,8 +35,7 @@ public sealed class InspectCommand(IAnsiConsole console) : Command<InspectComman
         public override ValidationResult Validate() => OptionRanges.First(
             OptionRanges.Integer("--threads", Threads, 1, 1024),
             OptionRanges.Integer("--batch-size", BatchSize, 1, TrainSettings.MaxCount),
-            OptionRanges.Choice("--tokenizer", Tokenizer, "chars", "words", "char", "word"),
-            OptionRanges.Choice("--format", Format, "tsv", "csv", "jsonl", "json"));
+            OptionRanges.Choice("--tokenizer", Tokenizer, "chars", "words", "char", "word"));
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)

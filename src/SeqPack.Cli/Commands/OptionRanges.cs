@@ -13,13 +13,19 @@ internal static class OptionRanges
     public static string? Integer(string option, long? value, long min, long max) =>
         value is long v && (v < min || v > max) ? $"{option} must be an integer from {N(min)} to {N(max)}; got {N(v)}" : null;
 
-    /// <summary>A finite number in the interval given by its bounds and openness; null (unset), NaN and infinities as described.</summary>
-    public static string? Real(string option, double? value, double min, double max, bool minOpen = false, bool maxOpen = false)
+    /// <summary>A finite number in the interval given by its bounds and openness (NaN and infinities refused); null (unset) passes.</summary>
+    public static string? Real(string option, double? value, double min, double max, bool minOpen = false, bool maxOpen = false) =>
+        value is double v ? Real(option, v, R(v), min, max, minOpen, maxOpen) : null;
+
+    /// <summary>As for a double, with the value shown as the float it is.</summary>
+    public static string? Real(string option, float? value, double min, double max, bool minOpen = false, bool maxOpen = false) =>
+        value is float v ? Real(option, v, v.ToString("R", CultureInfo.InvariantCulture), min, max, minOpen, maxOpen) : null;
+
+    private static string? Real(string option, double v, string shown, double min, double max, bool minOpen, bool maxOpen)
     {
-        if (value is not double v) return null;
         bool inside = double.IsFinite(v) && (minOpen ? v > min : v >= min) && (maxOpen ? v < max : v <= max);
         return inside ? null
-            : $"{option} must be a finite number in {(minOpen ? "(" : "[")}{R(min)}, {R(max)}{(maxOpen ? ")" : "]")}; got {R(v)}";
+            : $"{option} must be a finite number in {(minOpen ? "(" : "[")}{R(min)}, {R(max)}{(maxOpen ? ")" : "]")}; got {shown}";
     }
 
     /// <summary>One of <paramref name="choices"/>, compared without regard to case; null (unset) passes.</summary>

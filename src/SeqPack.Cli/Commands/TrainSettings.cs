@@ -190,8 +190,7 @@ public sealed class TrainSettings : DataSettings
             OptionRanges.Integer("--stop-after-steps", StopAfterSteps, 0, int.MaxValue),
             OptionRanges.Choice("--cell", Cell, "lstm", "gru"),
             OptionRanges.Choice("--task", Task, "classify", "tag"),
-            OptionRanges.Choice("--tokenizer", Tokenizer, "chars", "words", "char", "word"),
-            OptionRanges.Choice("--format", Format, "tsv", "csv", "jsonl", "json"));
+            OptionRanges.Choice("--tokenizer", Tokenizer, "chars", "words", "char", "word"));
         if (!result.Successful) return result;
         Cell = Cell.ToLowerInvariant();
         Task = Task?.ToLowerInvariant();

@@ -41,7 +41,7 @@ public static class DataReader
         var lines = Utf8Lines.Read(stream, options.MaxLineBytes);
         var rows = format switch
         {
-            DataFileFormat.Tsv => TsvRows(lines),
+            DataFileFormat.Tsv => TsvRows(lines, options.MaxLineBytes),
             DataFileFormat.Csv => CsvRows(name, lines, options),
             _ => JsonRows(lines, options),
         };
@@ -67,7 +67,7 @@ public static class DataReader
     private static string TooLong(RawLine line, int limit) =>
         $"the line is {line.Bytes} bytes long, more than the limit of {limit} bytes per line (a longer --max-length raises it)";
 
-    private static List<Row> TsvRows(List<RawLine> lines)
+    private static List<Row> TsvRows(List<RawLine> lines, int maxLineBytes)
     {
         var rows = new List<Row>();
         foreach (var line in lines)
@@ -77,7 +77,7 @@ public static class DataReader
             var parts = line.Text.Split('\t');
             rows.Add(parts.Length == 2
                 ? new Row(line.Number, parts[0], parts[1], null, null, null) { CutFrom = line.Cut ? line.Bytes : 0 }
-                : new Row(line.Number, null, null, null, null, $"expected 2 tab-separated columns, found {parts.Length}"));
+                : new Row(line.Number, null, null, null, null, line.Cut && parts.Length < 2 ? TooLong(line, maxLineBytes) : $"expected 2 tab-separated columns, found {parts.Length}"));
         }
         return rows;
     }
@@ -194,7 +194,7 @@ public static class DataReader
         {
             string? error = row.Error;
             if (error is null && row.CutFrom > 0 && task == TaskKind.Tag)
-                error = $"the line is {row.CutFrom} bytes long, more than the limit of {options.MaxLineBytes} bytes per line (a longer --max-length raises it)";
+                error = TooLong(new RawLine(row.Line, null, true, row.CutFrom), options.MaxLineBytes);
             if (error is null && task == TaskKind.Classify)
             {
                 string label = (row.First ?? "").Trim();
