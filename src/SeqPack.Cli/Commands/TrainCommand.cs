@@ -26,7 +26,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         var data = RunData.Create(settings);
         Directory.CreateDirectory(runDir);
         if (settings.Force)
-            foreach (var stale in new[] { "model.safetensors", "metrics.jsonl" }.Select(f => Path.Combine(runDir, f)).Append(Checkpoint.Folder(runDir)))
+            foreach (var stale in new[] { "model.safetensors", "metrics.jsonl", Checkpoint.FileName, "checkpoint" }.Select(f => Path.Combine(runDir, f)))
             {
                 if (File.Exists(stale)) File.Delete(stale);
                 if (Directory.Exists(stale)) Directory.Delete(stale, recursive: true);
@@ -37,7 +37,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
 
     /// <summary>What a run writes in its folder (files, and the checkpoint folder).</summary>
     internal static readonly string[] RunFiles =
-        [RunConfig.FileName, "model.safetensors", "metrics.jsonl", "loss.png", "accuracy.png", "lengths.png", "checkpoint"];
+        [RunConfig.FileName, "model.safetensors", "metrics.jsonl", "loss.png", "accuracy.png", "lengths.png", Checkpoint.FileName, "checkpoint"];
 
     /// <summary>
     /// Refuses a run folder that is a file, one that already holds files (unless --force, and then only a run

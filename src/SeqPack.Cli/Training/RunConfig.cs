@@ -34,7 +34,9 @@ internal sealed record RunConfig(
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public void Save(string dir) => File.WriteAllText(Path.Combine(dir, FileName), JsonSerializer.Serialize(this, Json));
+    /// <summary>Writes config.json into <paramref name="dir"/> atomically (temporary file, then one rename).</summary>
+    public void Save(string dir, SeqPack.IO.FileOps? files = null) =>
+        SeqPack.IO.AtomicFile.WriteText(Path.Combine(dir, FileName), JsonSerializer.Serialize(this, Json), files);
 
     /// <summary>Reads config.json of <paramref name="dir"/>, with one-line errors for a folder that is not a run of this version.</summary>
     public static RunConfig Load(string dir)

@@ -25,9 +25,16 @@ internal sealed class RunState
     public double CpuSeconds { get; set; }
     public List<EpochMetrics> History { get; set; } = [];
 
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, RunConfig.Json));
+    public string ToJson() => JsonSerializer.Serialize(this, RunConfig.Json);
 
-    public static RunState Load(string path) =>
-        JsonSerializer.Deserialize<RunState>(File.ReadAllText(path), RunConfig.Json)
-        ?? throw new Infrastructure.CliException($"{path} is empty; the checkpoint cannot be resumed, retrain instead.");
+    /// <summary>Reads the state stored in the checkpoint <paramref name="path"/>; anything unreadable is a one-line refusal.</summary>
+    public static RunState FromJson(string json, string path)
+    {
+        RunState? state;
+        try { state = JsonSerializer.Deserialize<RunState>(json, RunConfig.Json); }
+        catch (JsonException e) { throw new Infrastructure.CliException($"{path} holds an unreadable run state ({e.Message}); start a new run.", Infrastructure.ExitCodes.Data); }
+        if (state is null || state.Generators is null || state.History is null || state.Epoch < 0 || state.Step < 0 || state.Generators.Any(g => g is null))
+            throw new Infrastructure.CliException($"{path} holds an incomplete run state; start a new run.", Infrastructure.ExitCodes.Data);
+        return state;
+    }
 }

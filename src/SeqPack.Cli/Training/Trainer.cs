@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using SeqPack.Cli.Infrastructure;
 using SeqPack.Data;
+using SeqPack.IO;
 using SeqPack.Optim;
 using Spectre.Console;
 
@@ -15,8 +16,14 @@ namespace SeqPack.Cli.Training;
 /// </summary>
 internal sealed class Trainer(IAnsiConsole console)
 {
-    public const int InterruptedExitCode = 130;
+    public const int InterruptedExitCode = ExitCodes.Interrupted;
     private const ulong WordDropoutSalt = 0xD1B54A32D192ED03UL;
+
+    /// <summary>Where the run folder's files are written; tests stop writes here as a crash would.</summary>
+    internal FileOps Files { get; init; } = FileOps.Real;
+
+    /// <summary>Test hook: called after each optimiser step with the model and the number of steps this process took.</summary>
+    internal Action<TaskModel, int>? AfterStep { get; init; }
 
     /// <summary>Trains until the epochs run out, early stopping or an interruption; returns the exit code.</summary>
     public int Run(RunData data, string runDir, bool resume, int? stopAfterSteps, CancellationToken interrupt)
@@ -55,11 +62,14 @@ internal sealed class Trainer(IAnsiConsole console)
                     var batch = batches[step].Select(i => Prepare(data.Train[i], cfg, data.Encoder.IdsPerStep, wordRng)).ToArray();
                     if (cfg.Cosine) SetLearningRate(optimizer, CosineLr(cfg.Lr, epoch * batches.Count + step, cfg.Epochs * batches.Count));
                     var (loss, steps) = model.Loss(batch);
+                    float lossValue = loss.Item();
+                    if (!float.IsFinite(lossValue)) throw Diverged($"the training loss became {lossValue}", epoch, step, state, cfg);
                     optimizer.ZeroGrad();
                     loss.Backward();
                     if (cfg.Clip > 0) GradClip.ClipGradNorm(model.Module.Parameters(), cfg.Clip);
                     optimizer.Step();
-                    state.TrainLossSum += loss.Item();
+                    AfterStep?.Invoke(model, stepsThisProcess + 1);
+                    state.TrainLossSum += lossValue;
                     state.TrainLossCount++;
                     tokens += steps;
                     stepsThisProcess++;
@@ -69,12 +79,13 @@ internal sealed class Trainer(IAnsiConsole console)
             });
             state.Seconds = secondsBefore + clock.Elapsed.TotalSeconds;
             state.CpuSeconds = cpuBefore + (CpuTime() - cpuStart).TotalSeconds;
+            if (NonFinite(model) is string bad) throw Diverged($"the weight '{bad}' became non-finite", epoch, step, state, cfg);
             if (interrupted)
             {
                 state.Epoch = epoch;
                 state.Step = step;
-                Checkpoint.Save(runDir, model, optimizer, state, generators);
-                console.MarkupLine($"[yellow]Interrupted[/] in epoch {epoch + 1} at batch {step}/{batches.Count}; checkpoint saved in {Markup.Escape(Checkpoint.Folder(runDir))}.");
+                Checkpoint.Save(runDir, model, optimizer, state, generators, Files);
+                console.MarkupLine($"[yellow]Interrupted[/] in epoch {epoch + 1} at batch {step}/{batches.Count}; checkpoint saved in {Markup.Escape(Checkpoint.PathOf(runDir))}.");
                 console.MarkupLine($"Continue with: [bold]seqpack train --resume {Markup.Escape(runDir)}[/]");
                 return InterruptedExitCode;
             }
@@ -91,14 +102,14 @@ internal sealed class Trainer(IAnsiConsole console)
                 state.BestScore = score;
                 state.BestEpoch = epoch + 1;
                 state.BadEpochs = 0;
-                WeightFiles.Save(Path.Combine(runDir, "model.safetensors"), model.Module.StateDict());
+                WeightFiles.Save(Path.Combine(runDir, "model.safetensors"), model.Module.StateDict(), Files);
             }
             else state.BadEpochs++;
             state.Epoch = epoch + 1;
             state.Step = 0;
             state.TrainLossSum = 0;
             state.TrainLossCount = 0;
-            Checkpoint.Save(runDir, model, optimizer, state, generators);
+            Checkpoint.Save(runDir, model, optimizer, state, generators, Files);
             WriteMetrics(runDir, state.History, null);
             console.MarkupLine(EpochLine(row, classify, data.Labels, better));
             if (state.BadEpochs >= cfg.Patience)
@@ -130,7 +141,7 @@ internal sealed class Trainer(IAnsiConsole console)
             ("accuracy", state.History.Select(h => h.DevAccuracy).ToList()), ("macro-F1", state.History.Select(h => h.DevMacroF1).ToList()));
         Plots.LengthHistogram(lengths, Path.Combine(runDir, "lengths.png"), "Training lengths", classify ? data.Config.Tokenizer : "tokens");
         state.Finished = true;
-        Checkpoint.Save(runDir, model, optimizer, state, generators);
+        Checkpoint.Save(runDir, model, optimizer, state, generators, Files);
         console.MarkupLine($"Trained in {Duration(state.Seconds)} ({Duration(state.CpuSeconds)} of processor time). Run folder: [bold]{Markup.Escape(runDir)}[/] (model.safetensors, config.json, metrics.jsonl, loss.png, accuracy.png, lengths.png)");
         return 0;
     }
@@ -238,7 +249,7 @@ internal sealed class Trainer(IAnsiConsole console)
           string.Join(", ", labels.Labels.Select((l, i) => string.Create(CultureInfo.InvariantCulture, $"{l} {m.F1[i]:0.0000}")).Take(10))
         : string.Create(CultureInfo.InvariantCulture, $"token accuracy {m.Accuracy * 100:0.00}% ({m.Count} tokens), macro-F1 over tags {m.MacroF1:0.0000}");
 
-    private static void WriteMetrics(string runDir, List<EpochMetrics> history, Dictionary<string, object>? test)
+    private void WriteMetrics(string runDir, List<EpochMetrics> history, Dictionary<string, object>? test)
     {
         var lines = history.Select(h => JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -247,7 +258,26 @@ internal sealed class Trainer(IAnsiConsole console)
             ["seconds"] = Math.Round(h.Seconds, 2), ["cpu_seconds"] = Math.Round(h.CpuSeconds, 2), ["tokens_per_second"] = Math.Round(h.TokensPerSecond),
         })).ToList();
         if (test is not null) lines.Add(JsonSerializer.Serialize(test));
-        File.WriteAllLines(Path.Combine(runDir, "metrics.jsonl"), lines);
+        AtomicFile.WriteText(Path.Combine(runDir, "metrics.jsonl"), string.Concat(lines.Select(l => l + "\n")), Files);
+    }
+
+    /// <summary>
+    /// The error that stops a diverged run. Nothing is written after divergence, so the last checkpoint and the best
+    /// model stay as they were (from before the step that diverged).
+    /// </summary>
+    private static CliException Diverged(string what, int epoch, int step, RunState state, TrainingConfig cfg) =>
+        new($"training diverged: {what} in epoch {epoch + 1} at batch {step + 1}; the last good checkpoint " +
+            $"({(state.Epoch > 0 || state.Step > 0 ? $"epoch {state.Epoch}, batch {state.Step}" : "none yet")}) and the best model " +
+            $"({(state.BestEpoch > 0 ? $"epoch {state.BestEpoch}" : "none yet")}) are kept; start a new run with a lower --lr (now {cfg.Lr.ToString(CultureInfo.InvariantCulture)})" +
+            (cfg.Clip > 0 ? "" : " or with --clip") + ".");
+
+    /// <summary>The name of the first parameter holding NaN or an infinity, or null.</summary>
+    private static string? NonFinite(TaskModel model)
+    {
+        foreach (var (name, p) in model.Module.NamedParameters())
+            foreach (float v in p.AsSpan())
+                if (!float.IsFinite(v)) return name;
+        return null;
     }
 
     /// <summary>Processor time of this process (all threads): the cost of training on a machine that others share.</summary>
