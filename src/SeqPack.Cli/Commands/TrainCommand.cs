@@ -78,11 +78,6 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         var path = Path.Combine(dir, RunConfig.FileName);
         if (!Directory.Exists(dir)) throw new CliException($"--resume '{dir}' does not exist; pass the folder of an interrupted train run.", ExitCodes.Files);
         if (!File.Exists(path)) throw new CliException($"--resume '{dir}' has no {RunConfig.FileName}; pass the folder of an interrupted train run.", ExitCodes.Files);
-        RunConfig? config;
-        try { config = JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(path), RunConfig.Json); }
-        catch (JsonException e) { throw new CliException($"{path} cannot be read ({e.Message}); start a new run."); }
-        if (config is null || config.Format != RunConfig.FormatName || config.Version != RunConfig.CurrentVersion)
-            throw new CliException($"{path} is not a run of this seqpack version; start a new run.");
-        return config;
+        return RunConfig.Read(path);
     }
 }

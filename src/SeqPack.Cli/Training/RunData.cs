@@ -94,7 +94,21 @@ internal sealed class RunData
         }
         var (tr, dv, te) = Splits.Cut(rows.Count, strata, dev is null ? devFraction : 0, test is null ? testFraction : 0, seed);
         var train = tr.Select(i => rows[i]).ToList();
-        if (train.Count == 0) throw new CliException($"'{main.File}' has too few examples ({rows.Count}) to cut dev and test splits from; give more data or --dev-fraction 0 --test-fraction 0 with --dev/--test files.");
+        if (train.Count == 0) throw new CliException($"'{main.File}' has too few examples ({rows.Count}) to cut dev and test splits from; give more data or --dev-fraction 0 --test-fraction 0 with --dev/--test files.", ExitCodes.Data);
+        // A run needs a dev set (early stopping, the best model) and, when a test share was asked for, a test set:
+        // an empty one would report 0% and keep an arbitrary model.
+        if (dev is null && dv.Length == 0)
+            throw new CliException(devFraction == 0
+                ? "--dev-fraction 0 without --dev leaves no dev set to choose the best epoch; give --dev FILE or a --dev-fraction above 0."
+                : $"'{main.File}' has too few examples ({rows.Count}) for a dev split of {devFraction:0.###} (it would hold none); give more data or a --dev file.", ExitCodes.Data);
+        if (test is null && testFraction > 0 && te.Length == 0)
+            throw new CliException($"'{main.File}' has too few examples ({rows.Count}) for a test split of {testFraction:0.###} (it would hold none); give more data, a --test file, or --test-fraction 0.", ExitCodes.Data);
+        if (main.Task == TaskKind.Classify)
+        {
+            var classes = train.Select(r => r.Label!).Distinct(StringComparer.Ordinal).ToList();
+            if (classes.Count < 2)
+                throw new CliException($"the training rows of '{main.File}' hold one class only ('{classes[0]}'); a classifier needs at least two, so add examples of the other classes.", ExitCodes.Data);
+        }
         return (train, dev is null ? dv.Select(i => rows[i]).ToList() : Rows(dev), test is null ? te.Select(i => rows[i]).ToList() : Rows(test));
     }
 
