@@ -14,6 +14,7 @@ public static class Program
     {
         ["data"] = DataTarget.Run,
         ["safetensors"] = SafeTensorsTarget.Run,
+        ["runfolder"] = RunFolderTarget.Run,
     };
 
     public static int Main(string[] args)
