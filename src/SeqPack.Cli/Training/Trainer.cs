@@ -37,6 +37,7 @@ internal sealed class Trainer(IAnsiConsole console)
 
         bool classify = model.Task == TaskKind.Classify;
         var lengths = data.Train.Select(e => e.Length).ToArray();
+        if (MemoryBudget.Check(lengths, data.Config.Model, cfg, MemoryBudget.Available()) is string tooLong) throw new CliException(tooLong);
         var batcher = new LengthBatcher(cfg.BatchSize, cfg.TokenBudget);
         Header(data, model, runDir, resume, state, lengths, batcher);
 
