@@ -52,8 +52,15 @@ public class DataSettings : CommonSettings
         MaxLineBytes = MaxLineBytes,
     };
 
-    /// <summary>The longest line read whole (see <see cref="DataReaderOptions.MaxLineBytes"/>).</summary>
-    internal virtual int MaxLineBytes => DataReaderOptions.DefaultMaxLineBytes;
+    /// <summary>
+    /// The longest line the commands read whole: 64 KiB (see <see cref="DataReaderOptions.MaxLineBytes"/>). A
+    /// sequence of a million steps costs gigabytes and minutes even to evaluate, so longer classification texts
+    /// are cut with a warning; train raises the limit with --max-length.
+    /// </summary>
+    internal const int CommandLineBytes = 64 << 10;
+
+    /// <summary>The longest line read whole by this command.</summary>
+    internal virtual int MaxLineBytes => CommandLineBytes;
 
     /// <summary>Reads <paramref name="path"/> (given as option <paramref name="option"/>), turning a missing or empty file into a one-line error.</summary>
     internal Dataset Load(string? path, string option, TaskKind? task = null)

@@ -68,7 +68,7 @@ public sealed class PredictCommand(IAnsiConsole console, TextReader input) : Com
     }
 
     /// <summary>The non-blank lines of <paramref name="reader"/>; a line longer than the data readers' limit is refused before it is held whole.</summary>
-    internal static List<string> ReadLines(TextReader reader, int maxChars = DataReaderOptions.DefaultMaxLineBytes)
+    internal static List<string> ReadLines(TextReader reader, int maxChars = DataSettings.CommandLineBytes)
     {
         var lines = new List<string>();
         var line = new System.Text.StringBuilder();

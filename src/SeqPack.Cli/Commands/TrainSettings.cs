@@ -150,14 +150,11 @@ public sealed class TrainSettings : DataSettings
     /// <summary>Largest --max-vocab accepted.</summary>
     internal const int MaxVocabulary = 10_000_000;
 
-    /// <summary>The longest line train reads whole without --max-length: 64 KiB (a classifier's text beyond it is cut with a warning).</summary>
-    internal const int TrainLineBytes = 64 << 10;
-
     /// <summary>
     /// Training lines are read whole up to 64 KiB, or 16 bytes per step of --max-length when that is more: a
     /// sequence of a million steps costs gigabytes and minutes per batch, so it takes an explicit --max-length.
     /// </summary>
-    internal override int MaxLineBytes => (int)Math.Clamp(16L * (MaxLength ?? 0), TrainLineBytes, Array.MaxLength);
+    internal override int MaxLineBytes => (int)Math.Clamp(16L * (MaxLength ?? 0), CommandLineBytes, Array.MaxLength);
 
     /// <summary>
     /// Checks every option before any work: integers and finite numbers within their ranges, choices (any case,
