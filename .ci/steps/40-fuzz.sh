@@ -8,7 +8,7 @@ seconds="${FUZZ_SECONDS:-20}"
 tools="${SEQPACK_FUZZ_TOOLS:-$HOME/.cache/seqpack-fuzz/tools}"
 work="$(mktemp -d /tmp/seqpack-fuzz.XXXXXX)"
 dotnet publish tests/SeqPack.Fuzz -c Release -o "$work/bin" -v quiet -nologo > "$work/publish.log" || { cat "$work/publish.log"; exit 1; }
-for dll in SeqPack.dll SeqPack.Cli.dll; do "$tools/sharpfuzz" "$work/bin/$dll" > /dev/null; done
+"$tools/sharpfuzz" "$work/bin/SeqPack.dll" > /dev/null
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 status=0
 for target in $(ls tests/SeqPack.Fuzz/corpus); do

@@ -30,13 +30,13 @@ public class PackingBenchmarks
             double u = (double)(i * 37 % Batch) / Batch;
             lengths[i] = 8 + (int)Math.Floor(392 * u * u);
         }
-        padded = Tensor.Randn(1, Batch, lengths.Max(), Features);
+        padded = Tensor.Randn([Batch, lengths.Max(), Features], 1);
         padded.RequiresGrad = true;
         using (Autograd.NoGrad())
             packed = Packing.PackPaddedSequence(padded, lengths, batchFirst: true, enforceSorted: false);
         packed.Data.RequiresGrad = true;   // a leaf: PadPackedWithBackward stops here
-        packedGrad = Tensor.Randn(2, packed.Data.Shape);
-        paddedGrad = Tensor.Randn(3, padded.Shape);
+        packedGrad = Tensor.Randn(packed.Data.Shape, 2);
+        paddedGrad = Tensor.Randn(padded.Shape, 3);
     }
 
     /// <summary>PackPaddedSequence, batch-first, unsorted, not recorded.</summary>

@@ -11,6 +11,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using SeqPack.Benchmarking;
 using SeqPack.Kernels;
 using TorchSharp;
 

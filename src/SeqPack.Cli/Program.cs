@@ -99,7 +99,8 @@ public static class Program
         FileNotFoundException or DirectoryNotFoundException => ($"{e.Message.TrimEnd('.')}.", ExitCodes.Files),
         UnauthorizedAccessException or IOException => ($"{e.Message.TrimEnd('.')}; check the path and its permissions.", ExitCodes.Files),
         InvalidDataException => ($"{e.Message.TrimEnd('.')}.", ExitCodes.Data),
-        OutOfMemoryException or InsufficientExecutionStackException =>
+        SeqPack.Training.TrainingDivergedException or InsufficientMemoryException => (e.Message, ExitCodes.Other),
+        OutOfMemoryException =>
             ($"out of memory ({e.Message.TrimEnd('.')}); lower --batch-size, --max-length, --hidden-size or --layers.", ExitCodes.Other),
         // The library's argument checks name the parameter, the value and the fix: a problem with what was asked.
         ArgumentException => ($"{e.Message.TrimEnd('.')}.", ExitCodes.Other),

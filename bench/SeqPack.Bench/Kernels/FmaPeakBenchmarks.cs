@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Parameters;
+using SeqPack.Benchmarking;
 using SeqPack.Kernels;
 
 namespace SeqPack.Bench.Kernels;

@@ -53,7 +53,7 @@ public class RecurrentLayerBenchmarks
     {
         Compute.Threads = Threads;
         lengths = Lengths(Batch);
-        input = Tensor.Randn(1, Batch, lengths.Max(), InputSize);
+        input = Tensor.Randn([Batch, lengths.Max(), InputSize], 1);
         layer = Workload == "lstm-m"
             ? new Lstm(InputSize, HiddenSize, batchFirst: true, rng: new Rng(2))
             : new Gru(InputSize, HiddenSize, batchFirst: true, rng: new Rng(2));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SeqPack.Cli.Infrastructure;
+using SeqPack.Benchmarking;
 using SeqPack.Kernels;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using SeqPack.Benchmarking;
 using SeqPack.Kernels;
 using Spectre.Console;
 
@@ -93,7 +94,7 @@ internal static class BenchPhases
         public double Time(Operands o)
         {
             long t = Stopwatch.GetTimestamp();
-            Gemm.Sgemm(TransA, TransB, M, N, K, 1f, o.A, TransA ? M : K, o.B, TransB ? K : N, 0f, o.C, N);
+            Blas.Sgemm(TransA, TransB, M, N, K, 1f, o.A, TransA ? M : K, o.B, TransB ? K : N, 0f, o.C, N);
             return Stopwatch.GetElapsedTime(t).TotalMilliseconds;
         }
     }

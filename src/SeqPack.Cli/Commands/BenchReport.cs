@@ -1,4 +1,5 @@
 using System.Globalization;
+using SeqPack.Benchmarking;
 using SeqPack.Kernels;
 using Spectre.Console;
 

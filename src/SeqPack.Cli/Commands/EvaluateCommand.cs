@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using SeqPack.Cli.Infrastructure;
-using SeqPack.Cli.Training;
+using SeqPack.Training;
 using SeqPack.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -35,37 +35,38 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         settings.ApplyThreads();
-        var saved = SavedModel.Load(settings.Model!);
-        var data = settings.Load(settings.Data, "--data", saved.Encoder.Task);
-        var examples = data.Task == TaskKind.Classify
-            ? data.Texts.Select(t => RunData.EncodeRow(saved.Encoder, saved.Labels, t.Text, t.Label, null, null)).ToArray()
-            : data.Sentences.Select(s => RunData.EncodeRow(saved.Encoder, saved.Labels, null, null, s.Tokens, s.Tags)).ToArray();
-        var (loss, m) = saved.Model.Evaluate(examples);
+        var model = ModelFolder.Load(settings.Model!);
+        var saved = model.LabelSet;
+        var data = settings.Load(settings.Data, "--data", model.IsTagger ? TaskKind.Tag : TaskKind.Classify);
+        double loss;
+        ClassMetrics m;
+        int count;
+        try { (loss, m, count) = model.Evaluate(data); }
+        catch (ArgumentException e) { throw new CliException(CliException.Strip(e)); }
         bool classify = data.Task == TaskKind.Classify;
         if (settings.Json)
         {
-            var line = Trainer.TestLine(m, loss, saved.Labels, classify, examples.Length);
-            line["split"] = Path.GetFileName(data.File);
+            var line = Trainer.MetricsLine(Path.GetFileName(data.File), m, loss, saved, classify, count);
             console.WriteRawLine(JsonSerializer.Serialize(line));
             return 0;
         }
-        console.MarkupLine($"[bold]{Markup.Escape(Path.GetFileName(data.File))}[/]: {examples.Length} {(classify ? "examples" : "sentences")}" +
+        console.MarkupLine($"[bold]{Markup.Escape(Path.GetFileName(data.File))}[/]: {count} {(classify ? "examples" : "sentences")}" +
             (data.SkippedRows > 0 ? $", [yellow]{data.SkippedRows} malformed rows skipped[/]" : ""));
-        console.WriteLine(Trainer.Summary(m, saved.Labels, classify) + string.Create(CultureInfo.InvariantCulture, $", loss {loss:0.0000}"));
+        console.WriteLine(TrainReport.Summary(m, saved, classify) + string.Create(CultureInfo.InvariantCulture, $", loss {loss:0.0000}"));
         var perClass = new Table().Title("Per class").AddColumns("class", "precision", "recall", "F1", "support");
-        for (int c = 0; c < saved.Labels.Count; c++)
+        for (int c = 0; c < saved.Count; c++)
         {
             long support = 0;
-            for (int k = 0; k < saved.Labels.Count; k++) support += m.Confusion[c, k];
-            perClass.AddRow(Markup.Escape(saved.Labels[c]), F(m.Precision[c]), F(m.Recall[c]), F(m.F1[c]), support.ToString(CultureInfo.InvariantCulture));
+            for (int k = 0; k < saved.Count; k++) support += m.Confusion[c, k];
+            perClass.AddRow(Markup.Escape(saved[c]), F(m.Precision[c]), F(m.Recall[c]), F(m.F1[c]), support.ToString(CultureInfo.InvariantCulture));
         }
         console.Write(perClass);
         var confusion = new Table().Title("Confusion matrix (rows: gold, columns: predicted)").AddColumn("gold \\ predicted");
-        foreach (var l in saved.Labels.Labels) confusion.AddColumn(new TableColumn(Markup.Escape(l)).RightAligned());
-        for (int g = 0; g < saved.Labels.Count; g++)
+        foreach (var l in saved.Labels) confusion.AddColumn(new TableColumn(Markup.Escape(l)).RightAligned());
+        for (int g = 0; g < saved.Count; g++)
         {
-            var cells = new List<string> { Markup.Escape(saved.Labels[g]) };
-            for (int p = 0; p < saved.Labels.Count; p++) cells.Add(m.Confusion[g, p].ToString(CultureInfo.InvariantCulture));
+            var cells = new List<string> { Markup.Escape(saved[g]) };
+            for (int p = 0; p < saved.Count; p++) cells.Add(m.Confusion[g, p].ToString(CultureInfo.InvariantCulture));
             confusion.AddRow(cells.ToArray());
         }
         console.Write(confusion);

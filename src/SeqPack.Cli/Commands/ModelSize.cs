@@ -28,24 +28,6 @@ internal static class ModelSize
             $"to train (weights, gradients, Adam state), more than the {availableBytes / (double)(1L << 30):0.#} GiB available; lower --layers or --hidden-size");
     }
 
-    /// <summary>
-    /// The memory this process may still use: the GC's limit (physical memory or the container's), and on Linux no
-    /// more than what the kernel reports available (MemAvailable) plus what this process already holds, since the
-    /// machine may be shared.
-    /// </summary>
-    public static long AvailableBytes()
-    {
-        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (available <= 0) available = long.MaxValue;
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/meminfo"))
-                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal)
-                    && long.TryParse(line["MemAvailable:".Length..].Trim().Split(' ')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long kib))
-                    available = Math.Min(available, kib * 1024 + Environment.WorkingSet);
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return available;
-    }
+    /// <summary>The memory this process may still use (<see cref="SeqPack.Training.MemoryBudget.Available"/>).</summary>
+    public static long AvailableBytes() => SeqPack.Training.MemoryBudget.Available();
 }

@@ -2,8 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using SeqPack.Cli.Infrastructure;
-using SeqPack.Cli.Training;
-using SeqPack.Data;
+using SeqPack.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -34,14 +33,13 @@ public sealed class PredictCommand(IAnsiConsole console, TextReader input) : Com
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         settings.ApplyThreads();
-        var saved = SavedModel.Load(settings.Model!);
+        var saved = ModelFolder.Load(settings.Model!);
         var texts = settings.Texts.Length > 0 ? settings.Texts.ToList() : ReadLines(input);
         if (texts.Count == 0) throw new CliException("no input: pass texts as arguments or lines on standard input.");
-        bool tagger = saved.Encoder.Task == TaskKind.Tag;
-        var tokens = texts.Select(saved.Encoder.Tokens).ToArray();
-        var ids = tokens.Select(t => t.Length == 0 ? [Vocabulary.UnkId] : saved.Encoder.Encode(t)).ToArray();
+        bool tagger = saved.IsTagger;
+        var tokens = texts.Select(saved.Tokens).ToArray();
         if (tagger && tokens.Any(t => t.Length == 0)) throw new CliException("an input line has no tokens; give each sentence as space-separated tokens.");
-        var predictions = saved.Model.Predict(ids);
+        var predictions = saved.Run(texts);
         for (int i = 0; i < texts.Count; i++)
         {
             var p = predictions[i];
@@ -59,7 +57,7 @@ public sealed class PredictCommand(IAnsiConsole console, TextReader input) : Com
                     ? JsonSerializer.Serialize(new
                     {
                         text = texts[i], label, probability = Math.Round(p.Probabilities[p.Label], 4),
-                        probabilities = saved.Labels.Labels.Select((l, k) => (l, k)).ToDictionary(x => x.l, x => Math.Round(p.Probabilities[x.k], 4)),
+                        probabilities = saved.Labels.Select((l, k) => (l, k)).ToDictionary(x => x.l, x => Math.Round(p.Probabilities[x.k], 4)),
                     })
                     : string.Create(CultureInfo.InvariantCulture, $"{label}\t{p.Probabilities[p.Label]:0.0000}\t{texts[i]}"));
             }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using SeqPack.Cli.Infrastructure;
-using SeqPack.Cli.Training;
+using SeqPack.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -13,17 +13,17 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
     public override int Execute(CommandContext context, TrainSettings settings, CancellationToken cancellationToken)
     {
         settings.ApplyThreads();
-        var trainer = new Trainer(console);
+        var trainer = new TrainReport(console);
         if (settings.Resume is string dir)
         {
             var config = ReadConfig(dir);
             OutputPaths.FolderHoldsNoInput(dir, "--resume", RunFiles, [config.Data.Train, config.Data.Dev, config.Data.Test]);
-            var resumed = RunData.ForResume(config, settings);
+            var resumed = TrainData.ForResume(config, settings);
             return trainer.Run(resumed, dir, resume: true, settings.StopAfterSteps, cancellationToken);
         }
         string runDir = settings.Out ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         CheckRunFolder(runDir, settings);
-        var data = RunData.Create(settings);
+        var data = TrainData.Create(settings);
         Directory.CreateDirectory(runDir);
         if (settings.Force)
             foreach (var stale in new[] { "model.safetensors", "metrics.jsonl", Checkpoint.FileName, "checkpoint" }.Select(f => Path.Combine(runDir, f)))
@@ -31,7 +31,6 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
                 if (File.Exists(stale)) File.Delete(stale);
                 if (Directory.Exists(stale)) Directory.Delete(stale, recursive: true);
             }
-        data.Config.Save(runDir);
         return trainer.Run(data, runDir, resume: false, settings.StopAfterSteps, cancellationToken);
     }
 
@@ -78,6 +77,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         var path = Path.Combine(dir, RunConfig.FileName);
         if (!Directory.Exists(dir)) throw new CliException($"--resume '{dir}' does not exist; pass the folder of an interrupted train run.", ExitCodes.Files);
         if (!File.Exists(path)) throw new CliException($"--resume '{dir}' has no {RunConfig.FileName}; pass the folder of an interrupted train run.", ExitCodes.Files);
-        return RunConfig.Read(path);
+        try { return RunConfig.Load(dir); }
+        catch (InvalidDataException e) { throw new CliException(e.Message, ExitCodes.Data); }
     }
 }

@@ -26,10 +26,10 @@ internal static class TrainDefaults
         return path;
     }
 
-    public static Tokenizer ParseTokenizer(string name, bool lowercase = false) => name.ToLowerInvariant() switch
+    /// <summary><see cref="Tokenizer.Parse"/> with the error naming the option.</summary>
+    public static Tokenizer ParseTokenizer(string name, bool lowercase = false)
     {
-        "chars" or "char" => new Tokenizer(TokenizerKind.Chars, lowercase),
-        "words" or "word" => new Tokenizer(TokenizerKind.Words, lowercase),
-        _ => throw new CliException($"--tokenizer '{name}' is not known; use chars or words."),
-    };
+        try { return Tokenizer.Parse(name, lowercase); }
+        catch (ArgumentException) { throw new CliException($"--tokenizer '{name}' is not known; use chars or words."); }
+    }
 }

@@ -15,6 +15,24 @@ public enum TokenizerKind
 /// <summary>Cuts texts into tokens (<see cref="TokenizerKind"/>), optionally lower-casing them first (invariant culture).</summary>
 public sealed record Tokenizer(TokenizerKind Kind, bool Lowercase = false)
 {
+    /// <summary>
+    /// The tokenizer named <paramref name="name"/>: <c>chars</c> (or <c>char</c>) or <c>words</c> (or <c>word</c>),
+    /// case-insensitive; any other name is an <see cref="ArgumentException"/>.
+    /// </summary>
+    public static Tokenizer Parse(string name, bool lowercase = false)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.ToLowerInvariant() switch
+        {
+            "chars" or "char" => new Tokenizer(TokenizerKind.Chars, lowercase),
+            "words" or "word" => new Tokenizer(TokenizerKind.Words, lowercase),
+            _ => throw new ArgumentException($"tokenizer '{name}' is not known; use chars or words.", nameof(name)),
+        };
+    }
+
+    /// <summary>The name <see cref="Parse"/> reads back: <c>chars</c> or <c>words</c>.</summary>
+    public string Name => Kind == TokenizerKind.Chars ? "chars" : "words";
+
     /// <summary>The tokens of <paramref name="text"/>.</summary>
     public string[] Split(string text)
     {

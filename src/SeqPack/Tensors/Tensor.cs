@@ -138,7 +138,17 @@ public sealed partial class Tensor
         return new Tensor(data, (int[])shape.Clone());
     }
 
+    /// <summary>
+    /// A tensor of <paramref name="shape"/> holding standard normal values from a new generator seeded with
+    /// <paramref name="seed"/> (the same seed gives the same values); shape first, as in <c>torch.randn(*size)</c>.
+    /// </summary>
+    public static Tensor Randn(int[] shape, ulong seed) => Randn(new Rng(seed), shape);
+
+    /// <summary>A tensor of <paramref name="shape"/> holding standard normal values drawn from <paramref name="generator"/>.</summary>
+    public static Tensor Randn(int[] shape, Rng generator) => Randn(generator, shape);
+
     /// <summary>Standard normal values from a new generator seeded with <paramref name="seed"/>.</summary>
+    [Obsolete("Use Tensor.Randn(shape, seed): the shape comes first, as in torch.randn.")]
     public static Tensor Randn(ulong seed, params int[] shape) => Randn(new Rng(seed), shape);
 
     /// <summary>Values uniform in [<paramref name="low"/>, <paramref name="high"/>) from <paramref name="rng"/>.</summary>

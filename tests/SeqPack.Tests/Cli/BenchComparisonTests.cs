@@ -1,4 +1,5 @@
 using SeqPack.Cli.Commands;
+using SeqPack.Benchmarking;
 using SeqPack.Kernels;
 
 namespace SeqPack.Tests.Cli;

@@ -1,9 +1,8 @@
 using SeqPack.Cli.Commands;
 using SeqPack.Cli.Infrastructure;
-using SeqPack.Cli.Training;
 using SeqPack.IO;
 using SeqPack.Tests.Data;
-using Spectre.Console.Testing;
+using SeqPack.Training;
 
 namespace SeqPack.Tests.Cli;
 
@@ -79,10 +78,9 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper log)
             Data = data, Out = runDir, EmbeddingDim = 6, HiddenSize = 8, BatchSize = 8, Seed = 3, Epochs = 3, Dropout = 0.3f,
         };
         Assert.True(settings.Validate().Successful);
-        var run = RunData.Create(settings);
-        Directory.CreateDirectory(runDir);
-        run.Config.Save(runDir, files);
-        new Trainer(new TestConsole().Width(250)) { Files = files, AfterStep = afterStep }.Run(run, runDir, resume: false, null, default);
+        var trainer = Trainer.Create(TrainData.Create(settings), runDir, files);
+        trainer.AfterStep = afterStep;
+        trainer.Run();
     }
 
     private static Dictionary<string, float[]> Weights(string file) =>
@@ -159,12 +157,12 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper log)
         Train(data, reference, FileOps.Real);
         var run = Path.Combine(dir.Path, "run");
         // 4 batches per epoch: poison a weight inside epoch 2, as an overflowing update would.
-        var e = Assert.Throws<CliException>(() => Train(data, run, FileOps.Real, (model, step) =>
+        var e = Assert.Throws<TrainingDivergedException>(() => Train(data, run, FileOps.Real, (model, step) =>
         {
-            if (step == 6) model.Module.NamedParameters().First().Parameter.Data[0] = float.NaN;
+            if (step == 6) model.Network.NamedParameters().First().Parameter.Data[0] = float.NaN;
         }));
         Assert.Matches("^training diverged: the (training loss became NaN|weight '.*' became non-finite) in epoch 2 .* the last good checkpoint \\(epoch 1, batch 0\\)", e.Message);
-        Assert.Contains("lower --lr", e.Message);
+        Assert.Contains("lower learning rate", e.Message);
         var (code, output) = CliRunner.Run("train", "--resume", run);
         Assert.True(code == 0, output);
         SameWeights(Path.Combine(reference, "model.safetensors"), Path.Combine(run, "model.safetensors"));

@@ -60,7 +60,7 @@ public class ErrorHandlingTests
         AssertOneLineError(CliRunner.Run("predict", "--model", dir.Path, "hi"), "has no config.json");
         dir.Write("config.json", "{\"format\":\"seqpack-run\",\"version\":99}");
         AssertOneLineError(CliRunner.Run("evaluate", "--model", dir.Path, "--data", dir.Write("d.tsv", "a\tb\n")),
-            "has format version 99 but this seqpack reads version 1; retrain");
+            "has format version 99, newer than the version 1 this SeqPack reads; update SeqPack");
     }
 
     [Fact]

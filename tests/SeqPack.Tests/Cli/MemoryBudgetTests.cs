@@ -1,4 +1,4 @@
-using SeqPack.Cli.Training;
+using SeqPack.Training;
 
 namespace SeqPack.Tests.Cli;
 

@@ -50,7 +50,7 @@ public class TrainDataChecksTests
         using var dir = new TempDir();
         var (code, error) = Train(dir, string.Concat(Enumerable.Range(0, 30).Select(i => $"{(i % 2 == 0 ? "ham" : "spam")}\ttext {i}\n")), "--dev-fraction", "0");
         Assert.Equal(3, code);
-        Assert.Contains("--dev-fraction 0 without --dev leaves no dev set", error);
+        Assert.Contains("a dev fraction of 0 without a dev file leaves no dev set", error);
     }
 
     [Fact]

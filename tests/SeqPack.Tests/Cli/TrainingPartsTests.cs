@@ -1,4 +1,5 @@
-using SeqPack.Cli.Training;
+using SeqPack.Data;
+using SeqPack.Training;
 
 namespace SeqPack.Tests.Cli;
 

@@ -5,7 +5,7 @@ namespace SeqPack.Tests.Core;
 
 public class AutogradTests
 {
-    private static Tensor R(ulong seed, params int[] shape) => Tensor.Randn(seed, shape);
+    private static Tensor R(ulong seed, params int[] shape) => Tensor.Randn(shape, seed);
 
     [Fact] public void Add_Broadcast_MatchesFiniteDifferences() => GradCheck.Check(x => x[0] + x[1], [R(1, 3, 4), R(2, 4)]);
     [Fact] public void Sub_Broadcast_MatchesFiniteDifferences() => GradCheck.Check(x => x[0] - x[1], [R(1, 2, 1, 3), R(2, 4, 1)]);

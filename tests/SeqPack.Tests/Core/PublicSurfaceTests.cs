@@ -64,12 +64,12 @@ public class PublicSurfaceTests
         var gru = new Gru(inputSize: 3, hiddenSize: 4, numLayers: 1, bias: true, batchFirst: false, dropout: 0f, bidirectional: false);
         var rnn = new Rnn(inputSize: 3, hiddenSize: 4, numLayers: 1, nonlinearity: RnnNonlinearity.Relu, bias: true, batchFirst: false, dropout: 0f, bidirectional: false);
         var linear = new Linear(inFeatures: 4, outFeatures: 2, bias: true);
-        var packed = Packing.PackSequence([Tensor.Randn(1, 3, 3), Tensor.Randn(2, 2, 3)], enforceSorted: true);
+        var packed = Packing.PackSequence([Tensor.Randn([3, 3], 1), Tensor.Randn([2, 3], 2)], enforceSorted: true);
 
         (PackedSequence Output, LstmState State) l = lstm.Forward(input: packed, initial: null);
-        (Tensor Output, LstmState State) lp = lstm.Forward(input: Tensor.Randn(3, 5, 2, 3), initial: null);
+        (Tensor Output, LstmState State) lp = lstm.Forward(input: Tensor.Randn([5, 2, 3], 3), initial: null);
         (PackedSequence Output, Tensor H) g = gru.Forward(input: packed, h0: null);
-        (Tensor Output, Tensor H) r = rnn.Forward(input: Tensor.Randn(4, 5, 2, 3), h0: null);
+        (Tensor Output, Tensor H) r = rnn.Forward(input: Tensor.Randn([5, 2, 3], 4), h0: null);
         Tensor logits = linear.Forward(input: l.State.H.Select(0, 0));
         Tensor loss = Losses.CrossEntropy(logits: logits, targets: new[] { 0, 1 }, ignoreIndex: -100, reduction: Reduction.Mean);
 

@@ -57,8 +57,8 @@ public class TensorTests
     [Fact]
     public void Rng_SameSeedSameStream_DifferentSeedDifferentStream()
     {
-        Assert.Equal(Tensor.Randn(5, 100).ToArray(), Tensor.Randn(5, 100).ToArray());
-        Assert.NotEqual(Tensor.Randn(5, 100).ToArray(), Tensor.Randn(6, 100).ToArray());
+        Assert.Equal(Tensor.Randn([100], 5).ToArray(), Tensor.Randn([100], 5).ToArray());
+        Assert.NotEqual(Tensor.Randn([100], 5).ToArray(), Tensor.Randn([100], 6).ToArray());
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public class TensorTests
     [Fact]
     public void Rng_NormalMomentsAreStandard()
     {
-        var x = Tensor.Randn(42, 200_000).ToArray();
+        var x = Tensor.Randn([200_000], 42).ToArray();
         double mean = x.Average(v => (double)v);
         double var = x.Average(v => ((double)v - mean) * ((double)v - mean));
         Assert.InRange(mean, -0.01, 0.01);   // 5 standard errors

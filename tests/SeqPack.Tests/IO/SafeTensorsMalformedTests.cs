@@ -26,7 +26,7 @@ public class SafeTensorsMalformedTests
         Assert.Throws<InvalidDataException>(() => SafeTensors.Read(new MemoryStream(bytes)));
 
     private static readonly byte[] Valid = SafeTensors.Serialize(
-        new Dictionary<string, Tensor> { ["w"] = Tensor.Randn(1, 2, 3), ["b"] = Tensor.Randn(2, 3), ["z"] = Tensor.Zeros(0) },
+        new Dictionary<string, Tensor> { ["w"] = Tensor.Randn([2, 3], 1), ["b"] = Tensor.Randn([3], 2), ["z"] = Tensor.Zeros(0) },
         new Dictionary<string, IntegerTensor> { ["step"] = IntegerTensor.Scalar(3) },
         new Dictionary<string, string> { ["k"] = "v" });
 

@@ -123,7 +123,7 @@ public class SafeTensorsTests
             var path = Path.Combine(dir.FullName, "ckpt.safetensors");
             var tensors = new Dictionary<string, Tensor>
             {
-                ["b"] = Tensor.Randn(1, 3, 4), ["a.weight"] = Tensor.Randn(2, 5), ["s"] = Tensor.Scalar(float.NegativeInfinity), ["e"] = Tensor.Zeros(0, 2),
+                ["b"] = Tensor.Randn([3, 4], 1), ["a.weight"] = Tensor.Randn([5], 2), ["s"] = Tensor.Scalar(float.NegativeInfinity), ["e"] = Tensor.Zeros(0, 2),
             };
             SafeTensors.Save(path, tensors);
             SafeTensors.Save(path, tensors);                      // overwriting an existing file

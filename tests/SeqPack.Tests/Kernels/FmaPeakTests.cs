@@ -1,3 +1,4 @@
+using SeqPack.Benchmarking;
 using SeqPack.Kernels;
 
 namespace SeqPack.Tests.Kernels;

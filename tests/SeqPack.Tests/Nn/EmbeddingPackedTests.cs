@@ -16,7 +16,7 @@ public class EmbeddingPackedTests
     {
         var emb = new Embedding(7, 3, paddingIdx: 0, rng: new Rng(5));
         var expected = ViaPacking(emb, enforceSorted: false);
-        var upstream = Tensor.Randn(9, expected.Data.Shape);
+        var upstream = Tensor.Randn(expected.Data.Shape, 9);
         expected.Data.Backward(upstream);
         var expectedGrad = emb.Weight.Grad!.ToArray();
         emb.Weight.ZeroGrad();

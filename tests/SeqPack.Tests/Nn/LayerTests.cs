@@ -10,7 +10,7 @@ public class LayerTests
 {
     private static readonly JsonElement Cases = FixtureFile.Load("toolkit_layers.json").GetProperty("cases");
 
-    private static Tensor R(ulong seed, params int[] shape) => Tensor.Randn(seed, shape);
+    private static Tensor R(ulong seed, params int[] shape) => Tensor.Randn(shape, seed);
 
     [Fact]
     public void Linear_MatchesTorch_ValuesAndAllGradients()

@@ -55,7 +55,7 @@ public class LossTests
         TensorAssert.Close(c.Floats("dtargets"), targets.Grad!, 1e-5, 1e-5);
     }
 
-    private static Tensor R(ulong seed, params int[] shape) => Tensor.Randn(seed, shape);
+    private static Tensor R(ulong seed, params int[] shape) => Tensor.Randn(shape, seed);
 
     [Fact]
     public void CrossEntropy_AllOptions_MatchFiniteDifferences()

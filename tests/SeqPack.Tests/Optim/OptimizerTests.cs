@@ -31,7 +31,7 @@ public class OptimizerTests
         return m;
     }
 
-    private static (Optimizer Opt, LrScheduler? Sched) Build(string name, Mlp m)
+    private static (Optimizer Opt, LRScheduler? Sched) Build(string name, Mlp m)
     {
         var p = m.Parameters();
         switch (name)
@@ -45,12 +45,12 @@ public class OptimizerTests
             case "sgd_momentum_clip_steplr":
             {
                 var o = new Sgd(p, 0.1f, momentum: 0.9f);
-                return (o, new StepLr(o, 2, 0.5f));
+                return (o, new StepLR(o, 2, 0.5f));
             }
             case "adamw_warmup_cosine":
             {
                 var o = new AdamW(p, 0.01f);
-                return (o, new SequentialLr(o, [new LinearLr(o, 0.2f, totalIters: 3), new CosineAnnealingLr(o, 4, 1e-4f)], [3]));
+                return (o, new SequentialLR(o, [new LinearLR(o, 0.2f, totalIters: 3), new CosineAnnealingLR(o, 4, 1e-4f)], [3]));
             }
             default: throw new ArgumentException(name);
         }
@@ -99,7 +99,7 @@ public class OptimizerTests
     {
         var x = Fixture.Tensor("x");
         var targets = Fixture.Ints("targets");
-        void TrainStep(Mlp m, Optimizer o, LrScheduler? s)
+        void TrainStep(Mlp m, Optimizer o, LRScheduler? s)
         {
             o.ZeroGrad();
             Losses.CrossEntropy(m.Forward(x), targets).Backward();

@@ -10,7 +10,7 @@ public class ScheduleAndClipTests
 {
     private static readonly JsonElement Schedules = FixtureFile.Load("toolkit_optim.json").GetProperty("schedules");
 
-    private static void Matches(string name, Func<Optimizer, LrScheduler> make)
+    private static void Matches(string name, Func<Optimizer, LRScheduler> make)
     {
         var expected = Schedules.GetProperty(name).EnumerateArray().Select(v => v.GetDouble()).ToArray();
         var opt = new Sgd([Tensor.Zeros(1)], 0.1f);
@@ -24,13 +24,13 @@ public class ScheduleAndClipTests
         }
     }
 
-    [Fact] public void StepLr_MatchesTorch() => Matches("step_3_half", o => new StepLr(o, 3, 0.5f));
-    [Fact] public void CosineAnnealing_MatchesTorch_IncludingPastTMax() => Matches("cosine_5_min001", o => new CosineAnnealingLr(o, 5, 0.01f));
-    [Fact] public void LinearWarmup_MatchesTorch() => Matches("linear_quarter_4", o => new LinearLr(o, 0.25f, totalIters: 4));
-    [Fact] public void LinearWarmupDefaults_MatchTorch() => Matches("linear_default", o => new LinearLr(o));
+    [Fact] public void StepLr_MatchesTorch() => Matches("step_3_half", o => new StepLR(o, 3, 0.5f));
+    [Fact] public void CosineAnnealing_MatchesTorch_IncludingPastTMax() => Matches("cosine_5_min001", o => new CosineAnnealingLR(o, 5, 0.01f));
+    [Fact] public void LinearWarmup_MatchesTorch() => Matches("linear_quarter_4", o => new LinearLR(o, 0.25f, totalIters: 4));
+    [Fact] public void LinearWarmupDefaults_MatchTorch() => Matches("linear_default", o => new LinearLR(o));
     [Fact]
     public void WarmupThenCosine_MatchesTorchSequentialLr() =>
-        Matches("warmup4_cosine6", o => new SequentialLr(o, [new LinearLr(o, 0.1f, totalIters: 4), new CosineAnnealingLr(o, 6, 0.001f)], [4]));
+        Matches("warmup4_cosine6", o => new SequentialLR(o, [new LinearLR(o, 0.1f, totalIters: 4), new CosineAnnealingLR(o, 6, 0.001f)], [4]));
 
     [Fact]
     public void ClipGradNorm_ReturnsNormBeforeClipping_AndScalesToMaxNorm()

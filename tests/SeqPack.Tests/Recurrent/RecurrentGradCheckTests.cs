@@ -12,7 +12,7 @@ public class RecurrentGradCheckTests
 {
     private static readonly int[] Lengths = [2, 4, 1];
 
-    private static Tensor R(ulong seed, params int[] shape) => Tensor.Randn(seed, shape);
+    private static Tensor R(ulong seed, params int[] shape) => Tensor.Randn(shape, seed);
 
     [Theory]
     [InlineData(0)]

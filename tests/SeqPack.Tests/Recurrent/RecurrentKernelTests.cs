@@ -20,7 +20,7 @@ public class RecurrentKernelTests
     {
         int[] lengths = [3, 9, 1, 4];
         int tokens = lengths.Sum();
-        var x = Tensor.Randn(1, 9, 4, 5);
+        var x = Tensor.Randn([9, 4, 5], 1);
         x.RequiresGrad = true;
         var packed = Packing.PackPaddedSequence(x, lengths, enforceSorted: false);
 
@@ -60,8 +60,8 @@ public class RecurrentKernelTests
     {
         const int input = 5, hidden = 70;   // two gate slices
         int hOut = projSize == 0 ? hidden : projSize;
-        var w = new LayerWeights(Tensor.Randn(1, 4 * hidden, input), Tensor.Randn(2, 4 * hidden, hOut), null, null,
-            projSize == 0 ? null : Tensor.Randn(3, projSize, hidden));
+        var w = new LayerWeights(Tensor.Randn([4 * hidden, input], 1), Tensor.Randn([4 * hidden, hOut], 2), null, null,
+            projSize == 0 ? null : Tensor.Randn([projSize, hidden], 3));
         long BytesFor(int longest)
         {
             var layout = Layout(longest);
@@ -87,8 +87,8 @@ public class RecurrentKernelTests
     public void GruAndRnnTimeLoops_AllocateNothing_WhateverTheSequenceLength()
     {
         const int input = 5, hidden = 9;
-        var gw = new LayerWeights(Tensor.Randn(1, 3 * hidden, input), Tensor.Randn(2, 3 * hidden, hidden), Tensor.Randn(3, 3 * hidden), Tensor.Randn(4, 3 * hidden));
-        var rw = new LayerWeights(Tensor.Randn(5, hidden, input), Tensor.Randn(6, hidden, hidden), null, null);
+        var gw = new LayerWeights(Tensor.Randn([3 * hidden, input], 1), Tensor.Randn([3 * hidden, hidden], 2), Tensor.Randn([3 * hidden], 3), Tensor.Randn([3 * hidden], 4));
+        var rw = new LayerWeights(Tensor.Randn([hidden, input], 5), Tensor.Randn([hidden, hidden], 6), null, null);
         foreach (int longest in new[] { 8, 40 })
         {
             var layout = Layout(longest);

@@ -15,8 +15,8 @@ public class RnnCellTests
         var cell = new LstmCell(3, 5, rng: new Rng(1));
         var layer = new Lstm(3, 5);
         layer.LoadStateDict(LayerWeightsFromCell(cell));
-        var x = Tensor.Randn(2, 4, 2, 3);
-        var state = new LstmState(Tensor.Randn(3, 2, 5), Tensor.Randn(4, 2, 5));
+        var x = Tensor.Randn([4, 2, 3], 2);
+        var state = new LstmState(Tensor.Randn([2, 5], 3), Tensor.Randn([2, 5], 4));
         var (output, final) = layer.Forward(x, new LstmState(state.H.Reshape(1, 2, 5), state.C.Reshape(1, 2, 5)));
         var s = state;
         for (int t = 0; t < 4; t++)
@@ -33,8 +33,8 @@ public class RnnCellTests
         var gruCell = new GruCell(3, 4, rng: new Rng(2));
         var gru = new Gru(3, 4);
         gru.LoadStateDict(LayerWeightsFromCell(gruCell));
-        var x = Tensor.Randn(5, 3);
-        var h = Tensor.Randn(6, 4);
+        var x = Tensor.Randn([3], 5);
+        var h = Tensor.Randn([4], 6);
         var (o, _) = gru.Forward(x.Reshape(1, 3), h.Reshape(1, 4));
         TensorAssert.Close(o.Reshape(4).ToArray(), gruCell.Forward(x, h), 1e-6, 1e-5);
         Assert.Equal([4], gruCell.Forward(x).Shape);
@@ -42,7 +42,7 @@ public class RnnCellTests
         var rnnCell = new RnnCell(3, 4, nonlinearity: RnnNonlinearity.Relu, rng: new Rng(3));
         var rnn = new Rnn(3, 4, nonlinearity: RnnNonlinearity.Relu);
         rnn.LoadStateDict(LayerWeightsFromCell(rnnCell));
-        var xb = Tensor.Randn(7, 2, 3);
+        var xb = Tensor.Randn([2, 3], 7);
         var (ro, _) = rnn.Forward(xb.Reshape(1, 2, 3));
         TensorAssert.Close(ro.Reshape(2, 4).ToArray(), rnnCell.Forward(xb), 1e-6, 1e-5);
     }

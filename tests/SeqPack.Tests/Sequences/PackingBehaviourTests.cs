@@ -73,7 +73,7 @@ public class PackingBehaviourTests
     [InlineData(true)]
     public void UnpadSequence_NeverModifiesItsInput(bool batchFirst)
     {
-        var padded = Tensor.Randn(3, 4, 3, 2);
+        var padded = Tensor.Randn([4, 3, 2], 3);
         var before = padded.ToArray();
         _ = Packing.UnpadSequence(padded, batchFirst ? [3, 1, 2, 3] : [4, 2, 1], batchFirst);
         TensorAssert.Equal(before, [4, 3, 2], padded);
@@ -179,31 +179,31 @@ public class PackingBehaviourTests
 
     [Fact]
     public void PackPaddedSequence_Gradient_MatchesFiniteDifferences() =>
-        GradCheck.Check(x => Packing.PackPaddedSequence(x[0], [2, 4, 1], batchFirst: true, enforceSorted: false).Data, [Tensor.Randn(40, 3, 4, 2)]);
+        GradCheck.Check(x => Packing.PackPaddedSequence(x[0], [2, 4, 1], batchFirst: true, enforceSorted: false).Data, [Tensor.Randn([3, 4, 2], 40)]);
 
     [Fact]
     public void PadPackedSequence_Gradient_MatchesFiniteDifferences() =>
-        GradCheck.Check(x => Packing.PadPackedSequence(new PackedSequence(x[0], [3, 2, 1], [1, 2, 0]), totalLength: 4, paddingValue: 2f).Padded, [Tensor.Randn(41, 6, 2)]);
+        GradCheck.Check(x => Packing.PadPackedSequence(new PackedSequence(x[0], [3, 2, 1], [1, 2, 0]), totalLength: 4, paddingValue: 2f).Padded, [Tensor.Randn([6, 2], 41)]);
 
     [Fact]
     public void PadSequence_Gradient_MatchesFiniteDifferences() =>
-        GradCheck.Check(x => Packing.PadSequence([x[0], x[1]], paddingSide: PaddingSide.Left), [Tensor.Randn(42, 2, 3), Tensor.Randn(43, 4, 3)]);
+        GradCheck.Check(x => Packing.PadSequence([x[0], x[1]], paddingSide: PaddingSide.Left), [Tensor.Randn([2, 3], 42), Tensor.Randn([4, 3], 43)]);
 
     [Fact]
     public void PackSequence_Gradient_MatchesFiniteDifferences() =>
-        GradCheck.Check(x => Packing.PackSequence([x[0], x[1]], enforceSorted: false).Data, [Tensor.Randn(44, 2, 3), Tensor.Randn(45, 4, 3)]);
+        GradCheck.Check(x => Packing.PackSequence([x[0], x[1]], enforceSorted: false).Data, [Tensor.Randn([2, 3], 44), Tensor.Randn([4, 3], 45)]);
 
     [Fact]
     public void UnpadAndUnpack_Gradients_MatchFiniteDifferences()
     {
-        GradCheck.Check(x => Tensor.Cat(Packing.UnpadSequence(x[0], [1, 3]).ToArray(), 0), [Tensor.Randn(46, 3, 2, 2)]);
-        GradCheck.Check(x => Tensor.Cat(Packing.UnpackSequence(new PackedSequence(x[0], [2, 1], [1, 0])).ToArray(), 0), [Tensor.Randn(47, 3, 2)]);
+        GradCheck.Check(x => Tensor.Cat(Packing.UnpadSequence(x[0], [1, 3]).ToArray(), 0), [Tensor.Randn([3, 2, 2], 46)]);
+        GradCheck.Check(x => Tensor.Cat(Packing.UnpackSequence(new PackedSequence(x[0], [2, 1], [1, 0])).ToArray(), 0), [Tensor.Randn([3, 2], 47)]);
     }
 
     [Fact]
     public void UnpackSequence_GradientOfSomeOutputsOnly_IsZeroForTheOthers()
     {
-        var data = Tensor.Randn(48, 6, 2);
+        var data = Tensor.Randn([6, 2], 48);
         data.RequiresGrad = true;
         var parts = Packing.UnpackSequence(new PackedSequence(data, [3, 2, 1]));
         parts[1].Sum().Backward();   // sequence 1 = rows 1 and 4
@@ -213,7 +213,7 @@ public class PackingBehaviourTests
     [Fact]
     public void NoGradScope_RecordsNothing()
     {
-        var x = Tensor.Randn(49, 3, 2);
+        var x = Tensor.Randn([3, 2], 49);
         x.RequiresGrad = true;
         using (SeqPack.Autograd.NoGrad())
             Assert.False(Packing.PackPaddedSequence(x, [3, 1]).Data.RequiresGrad);

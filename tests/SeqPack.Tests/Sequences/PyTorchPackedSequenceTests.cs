@@ -246,7 +246,7 @@ public class PyTorchPackedSequenceTests
         Same(src, unpacked);
         Assert.Equal(lengths, unpackedLengths);
 
-        var gradOutput = Tensor.Randn(11, unpacked.Shape);
+        var gradOutput = Tensor.Randn(unpacked.Shape, 11);
         unpacked.Backward(gradOutput);
         var g = batchFirst ? gradOutput.Transpose(0, 1) : gradOutput;   // (maxLength, batch, 5)
         for (int i = 0; i < batch; i++)
@@ -258,11 +258,11 @@ public class PyTorchPackedSequenceTests
     [Fact]
     public void PackPaddedSequence_ErrorMessages()
     {
-        var e = Assert.Throws<ArgumentException>(() => Packing.PackPaddedSequence(Tensor.Randn(1, 3, 3), [1, 3, 2]));
+        var e = Assert.Throws<ArgumentException>(() => Packing.PackPaddedSequence(Tensor.Randn([3, 3], 1), [1, 3, 2]));
         Assert.Contains("`enforceSorted: false`", e.Message);
-        e = Assert.Throws<ArgumentException>(() => Packing.PackPaddedSequence(Tensor.Randn(1, 0, 0), []));
+        e = Assert.Throws<ArgumentException>(() => Packing.PackPaddedSequence(Tensor.Randn([0, 0], 1), []));
         Assert.Contains("empty", e.Message);
-        e = Assert.Throws<ArgumentException>(() => Packing.PackPaddedSequence(Tensor.Randn(1, 0, 1, 10), [11, 14, 14, 2], batchFirst: true));
+        e = Assert.Throws<ArgumentException>(() => Packing.PackPaddedSequence(Tensor.Randn([0, 1, 10], 1), [11, 14, 14, 2], batchFirst: true));
         Assert.Equal("lengths", e.ParamName);
     }
 }

@@ -13,7 +13,7 @@ public static class GradCheck
     {
         foreach (var x in inputs) { x.RequiresGrad = true; x.ZeroGrad(); }
         var probe = f(inputs);
-        var weights = Tensor.Randn(seed, probe.Shape);
+        var weights = Tensor.Randn(probe.Shape, seed);
         double Loss(Tensor[] xs)
         {
             using var _ = SeqPack.Autograd.NoGrad();

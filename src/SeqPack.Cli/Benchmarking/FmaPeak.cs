@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace SeqPack.Kernels;
+namespace SeqPack.Benchmarking;
 
 /// <summary>
 /// The result of <see cref="FmaPeak.Measure"/>: fp32 GFLOP/s of a register-only fused multiply-add loop

@@ -4,15 +4,15 @@ namespace SeqPack.Optim;
 /// PyTorch's <c>CosineAnnealingLR</c> in its closed form (SGDR without restarts, Loshchilov and Hutter 2017):
 /// <c>lr = ηmin + (initial − ηmin)·(1 + cos(π·epoch / tMax)) / 2</c>.
 /// </summary>
-public sealed class CosineAnnealingLr : LrScheduler
+public sealed class CosineAnnealingLR : LRScheduler
 {
     private readonly int tMax;
     private readonly double etaMin;
 
     /// <summary>Anneals from the initial rate to <paramref name="etaMin"/> over <paramref name="tMax"/> epochs.</summary>
-    public CosineAnnealingLr(Optimizer optimizer, int tMax, float etaMin = 0f) : base(optimizer)
+    public CosineAnnealingLR(Optimizer optimizer, int tMax, float etaMin = 0f) : base(optimizer)
     {
-        if (tMax < 1) throw new ArgumentOutOfRangeException(nameof(tMax), tMax, "CosineAnnealingLr: tMax must be at least 1.");
+        if (tMax < 1) throw new ArgumentOutOfRangeException(nameof(tMax), tMax, "CosineAnnealingLR: tMax must be at least 1.");
         this.tMax = tMax;
         this.etaMin = etaMin;
         SetEpoch(0);

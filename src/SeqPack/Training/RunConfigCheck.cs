@@ -1,17 +1,18 @@
 using System.Globalization;
 using System.Text.Json;
-using SeqPack.Cli.Commands;
-using SeqPack.Cli.Infrastructure;
 
-namespace SeqPack.Cli.Training;
+namespace SeqPack.Training;
 
 /// <summary>
 /// config.json checked field by field against what <c>seqpack train</c> writes, before anything is built from it:
 /// a missing key, a null or wrongly typed value, a value out of its range, duplicate or unordered labels or an
-/// unknown task is one line naming the field (exit 3), never a null reference or a model read the wrong way.
+/// unknown task is an <see cref="InvalidDataException"/> of one line naming the field, never a null reference or
+/// a model read the wrong way. The ranges are those the seqpack command accepts for the same options.
 /// </summary>
 internal sealed class RunConfigCheck
 {
+    private const int MaxCount = 1_000_000, MaxWidth = 65_536, MaxLayers = 1_000, MaxSteps = 100_000_000, MaxVocabulary = 10_000_000;
+
     private readonly string path;
 
     private RunConfigCheck(string path) => this.path = path;
@@ -27,7 +28,7 @@ internal sealed class RunConfigCheck
         c.Bool(root, "", "lowercase");
         bool features = c.Bool(root, "", "features");
 
-        var vocabulary = c.Strings(root, "", "vocabulary", 2, TrainSettings.MaxVocabulary, allowEmpty: false);
+        var vocabulary = c.Strings(root, "", "vocabulary", 2, MaxVocabulary, allowEmpty: false);
         if (vocabulary[0] != "<pad>" || vocabulary[1] != "<unk>")
             throw c.Bad("vocabulary", "must start with \"<pad>\", \"<unk>\"", root.GetProperty("vocabulary"));
         c.Distinct("vocabulary", vocabulary);
@@ -40,28 +41,28 @@ internal sealed class RunConfigCheck
 
         var model = c.Object(root, "", "model");
         c.String(model, "model", "cell", "lstm", "gru");
-        c.Int(model, "model", "embeddingDim", 1, TrainSettings.MaxWidth);
-        c.Int(model, "model", "hiddenSize", 1, TrainSettings.MaxWidth);
-        c.Int(model, "model", "numLayers", 1, TrainSettings.MaxLayers);
+        c.Int(model, "model", "embeddingDim", 1, MaxWidth);
+        c.Int(model, "model", "hiddenSize", 1, MaxWidth);
+        c.Int(model, "model", "numLayers", 1, MaxLayers);
         c.Bool(model, "model", "bidirectional");
         c.Real(model, "model", "dropout", 0, 1, maxOpen: true);
         int ids = c.Int(model, "model", "idsPerStep", 1, 3);
         if (ids != (features ? 3 : 1)) throw c.Bad("model.idsPerStep", $"must be {(features ? 3 : 1)} when features is {(features ? "true" : "false")}", model.GetProperty("idsPerStep"));
 
         var training = c.Object(root, "", "training");
-        c.Int(training, "training", "epochs", 1, TrainSettings.MaxCount);
-        c.Int(training, "training", "batchSize", 1, TrainSettings.MaxCount);
+        c.Int(training, "training", "epochs", 1, MaxCount);
+        c.Int(training, "training", "batchSize", 1, MaxCount);
         c.Int(training, "training", "tokenBudget", 1, int.MaxValue, optional: true);
         c.Real(training, "training", "lr", 0, 10, minOpen: true);
         c.Real(training, "training", "weightDecay", 0, 10);
         c.Real(training, "training", "clip", 0, 1e6);
-        c.Int(training, "training", "patience", 1, TrainSettings.MaxCount);
+        c.Int(training, "training", "patience", 1, MaxCount);
         var seed = c.Get(training, "training", "seed");
         if (seed.ValueKind != JsonValueKind.Number || !seed.TryGetUInt64(out _)) throw c.Bad("training.seed", "must be an integer from 0 to 18446744073709551615", seed);
         double dev = c.Real(training, "training", "devFraction", 0, 1, maxOpen: true);
         double test = c.Real(training, "training", "testFraction", 0, 1, maxOpen: true);
         if (dev + test >= 1) throw c.Bad("training.testFraction", "must leave a training share (devFraction + testFraction < 1)", training.GetProperty("testFraction"));
-        c.Int(training, "training", "maxLength", 1, TrainSettings.MaxSteps, optional: true);
+        c.Int(training, "training", "maxLength", 1, MaxSteps, optional: true);
         c.Real(training, "training", "wordDropout", 0, 1, maxOpen: true);
         if (training.TryGetProperty("cosine", out _)) c.Bool(training, "training", "cosine");
 
@@ -74,11 +75,11 @@ internal sealed class RunConfigCheck
             if (h.Value.ValueKind != JsonValueKind.String) throw c.Bad($"data.sha256.{h.Name}", "must be a string", h.Value);
     }
 
-    private CliException Bad(string field, string problem, JsonElement seen) =>
-        new($"{path}: field '{field}' {problem}; got {Show(seen)}; retrain the model or restore the file.", ExitCodes.Data);
+    private InvalidDataException Bad(string field, string problem, JsonElement seen) =>
+        new($"{path}: field '{field}' {problem}; got {Show(seen)}; retrain the model or restore the file.");
 
-    private CliException Missing(string field) =>
-        new($"{path}: field '{field}' is missing; retrain the model or restore the file.", ExitCodes.Data);
+    private InvalidDataException Missing(string field) =>
+        new($"{path}: field '{field}' is missing; retrain the model or restore the file.");
 
     private static string Show(JsonElement e)
     {
@@ -159,6 +160,6 @@ internal sealed class RunConfigCheck
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in values)
-            if (!seen.Add(s)) throw new CliException($"{path}: field '{field}' holds '{s}' twice; retrain the model or restore the file.", ExitCodes.Data);
+            if (!seen.Add(s)) throw new InvalidDataException($"{path}: field '{field}' holds '{s}' twice; retrain the model or restore the file.");
     }
 }

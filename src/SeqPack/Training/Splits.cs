@@ -1,7 +1,7 @@
-namespace SeqPack.Cli.Training;
+namespace SeqPack.Training;
 
 /// <summary>Held-out splits cut from one list of examples.</summary>
-internal static class Splits
+public static class Splits
 {
     /// <summary>
     /// Cuts <paramref name="count"/> indices into train, dev and test: within each stratum (class label, or one
@@ -10,6 +10,11 @@ internal static class Splits
     /// </summary>
     public static (int[] Train, int[] Dev, int[] Test) Cut(int count, IReadOnlyList<int>? strata, double devFraction, double testFraction, ulong seed)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (strata is not null && strata.Count != count)
+            throw new ArgumentException($"strata has {strata.Count} entries for {count} examples; give one stratum per example.", nameof(strata));
+        if (devFraction is < 0 or >= 1 || testFraction is < 0 or >= 1 || devFraction + testFraction >= 1)
+            throw new ArgumentOutOfRangeException(nameof(devFraction), $"devFraction {devFraction} and testFraction {testFraction} must lie in [0, 1) and add up to less than 1.");
         var rng = new Rng(seed);
         var groups = Enumerable.Range(0, count).GroupBy(i => strata?[i] ?? 0).OrderBy(g => g.Key);
         var train = new List<int>();

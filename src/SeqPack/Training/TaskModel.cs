@@ -2,39 +2,53 @@ using SeqPack.Data;
 using SeqPack.Models;
 using SeqPack.Nn;
 
-namespace SeqPack.Cli.Training;
+namespace SeqPack.Training;
 
-/// <summary>What a model says about one example: a class with probabilities, or one tag (and its probability) per step.</summary>
-internal sealed record Prediction(int Label, float[] Probabilities, int[]? Tags, float[]? TagProbabilities);
+/// <summary>
+/// What a model says about one example: for classification the class <paramref name="Label"/> and the
+/// <paramref name="Probabilities"/> of all classes; for tagging (<paramref name="Label"/> -1) one tag per step, the
+/// probability of that tag, and <paramref name="Probabilities"/> holding steps x tags, row-major.
+/// </summary>
+public sealed record Prediction(int Label, float[] Probabilities, int[]? Tags, float[]? TagProbabilities);
 
 /// <summary>The classifier or tagger of a run behind one interface: loss on a batch, predictions, evaluation.</summary>
-internal sealed class TaskModel
+public sealed class TaskModel
 {
     private readonly SequenceClassifier? classifier;
     private readonly SequenceTagger? tagger;
 
+    /// <summary>A freshly initialised network of the architecture, task and seed in <paramref name="config"/>.</summary>
     public TaskModel(RunConfig config)
     {
+        ArgumentNullException.ThrowIfNull(config);
         var m = config.Model;
         var cell = m.Cell == "gru" ? RecurrentCell.Gru : RecurrentCell.Lstm;
         Task = config.Task == "tag" ? TaskKind.Tag : TaskKind.Classify;
         Classes = config.Labels.Count;
         if (Task == TaskKind.Classify)
-            Module = classifier = new SequenceClassifier(config.Vocabulary.Count, Classes, m.EmbeddingDim, m.HiddenSize, m.NumLayers,
+            Network = classifier = new SequenceClassifier(config.Vocabulary.Count, Classes, m.EmbeddingDim, m.HiddenSize, m.NumLayers,
                 m.Bidirectional, cell, m.Dropout, m.IdsPerStep, config.Training.Seed);
         else
-            Module = tagger = new SequenceTagger(config.Vocabulary.Count, Classes, m.EmbeddingDim, m.HiddenSize, m.NumLayers,
+            Network = tagger = new SequenceTagger(config.Vocabulary.Count, Classes, m.EmbeddingDim, m.HiddenSize, m.NumLayers,
                 m.Bidirectional, cell, m.Dropout, m.IdsPerStep, config.Training.Seed);
     }
 
+    /// <summary>Classification or tagging.</summary>
     public TaskKind Task { get; }
+
+    /// <summary>The number of classes (or tags).</summary>
     public int Classes { get; }
-    public Module Module { get; }
+
+    /// <summary>The network: a <see cref="SequenceClassifier"/> or a <see cref="SequenceTagger"/>.</summary>
+    public SequenceModel Network { get; }
+
+    /// <summary>The random generators of the network's dropout masks (see <see cref="SequenceModel.Generators"/>).</summary>
     public IReadOnlyList<Rng> Generators => classifier?.Generators ?? tagger!.Generators;
 
     /// <summary>Mean cross-entropy over the batch (per sequence, or per token for tagging) and the number of steps it covered.</summary>
     public (Tensor Loss, int Steps) Loss(IReadOnlyList<Encoded> batch)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         var ids = batch.Select(e => e.Ids).ToArray();
         int steps = batch.Sum(e => e.Length);
         if (classifier is not null)
@@ -47,7 +61,9 @@ internal sealed class TaskModel
     /// <summary>Predictions in evaluation mode, without recording gradients, in batches of <paramref name="batchSize"/>.</summary>
     public Prediction[] Predict(IReadOnlyList<int[]> ids, int batchSize = 64)
     {
-        Module.Eval();
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        Network.Eval();
         try
         {
             using var _ = Autograd.NoGrad();
@@ -73,13 +89,15 @@ internal sealed class TaskModel
                     {
                         var tags = new int[rows[i].Length];
                         var tagProbs = new float[rows[i].Length];
+                        var all = new float[rows[i].Length * Classes];
                         for (int t = 0; t < tags.Length; t++)
                         {
                             var p = probs.AsSpan(rows[i][t] * Classes, Classes);
+                            p.CopyTo(all.AsSpan(t * Classes));
                             tags[t] = ArgMax(p);
                             tagProbs[t] = p[tags[t]];
                         }
-                        result[start + i] = new Prediction(-1, [], tags, tagProbs);
+                        result[start + i] = new Prediction(-1, all, tags, tagProbs);
                     }
                 }
             }
@@ -87,14 +105,16 @@ internal sealed class TaskModel
         }
         finally
         {
-            Module.Train();
+            Network.Train();
         }
     }
 
     /// <summary>Loss and metrics on <paramref name="examples"/>: per-class metrics over sequences, or over tokens for tagging.</summary>
     public (double Loss, ClassMetrics Metrics) Evaluate(IReadOnlyList<Encoded> examples, int batchSize = 64)
     {
-        Module.Eval();
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        Network.Eval();
         double lossSum = 0;
         long weight = 0;
         try
@@ -111,7 +131,7 @@ internal sealed class TaskModel
         }
         finally
         {
-            Module.Train();
+            Network.Train();
         }
         var predictions = Predict(examples.Select(e => e.Ids).ToArray(), batchSize);
         var gold = new List<int>();

@@ -6,10 +6,10 @@ namespace SeqPack.Optim;
 /// epoch 0; each <see cref="Step"/> (called after <see cref="Optimizer.Step"/>, as in PyTorch) advances one
 /// epoch and writes the new rates into the optimiser.
 /// </summary>
-public abstract class LrScheduler
+public abstract class LRScheduler
 {
     /// <summary>Attaches the schedule to <paramref name="optimizer"/> and applies epoch 0.</summary>
-    protected LrScheduler(Optimizer optimizer)
+    protected LRScheduler(Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         Optimizer = optimizer;

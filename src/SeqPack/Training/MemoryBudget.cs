@@ -1,7 +1,6 @@
 using System.Globalization;
-using SeqPack.Cli.Commands;
 
-namespace SeqPack.Cli.Training;
+namespace SeqPack.Training;
 
 /// <summary>
 /// The memory a training step needs for the data at hand, checked before the first batch so that one very long
@@ -9,7 +8,7 @@ namespace SeqPack.Cli.Training;
 /// until the machine runs out. The estimate counts, per packed step, the embedding output and each layer's gate
 /// pre-activations and states, kept for the backward pass and matched by their gradients and workspace (×3).
 /// </summary>
-internal static class MemoryBudget
+public static class MemoryBudget
 {
     /// <summary>Bytes one packed step of one sequence costs in training.</summary>
     public static double BytesPerStep(ModelConfig m)
@@ -40,6 +39,24 @@ internal static class MemoryBudget
             $"more than the {availableBytes / (double)(1L << 30):0.#} GiB available; pass --max-length {Math.Min(fits, int.MaxValue)} or less, or a smaller --batch-size.");
     }
 
-    /// <summary>The memory the runtime may use.</summary>
-    public static long Available() => ModelSize.AvailableBytes();
+    /// <summary>
+    /// The memory this process may still use: the GC's limit (physical memory or the container's), and on Linux no
+    /// more than what the kernel reports available (MemAvailable) plus what this process already holds, since the
+    /// machine may be shared.
+    /// </summary>
+    public static long Available()
+    {
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (available <= 0) available = long.MaxValue;
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/meminfo"))
+                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal)
+                    && long.TryParse(line["MemAvailable:".Length..].Trim().Split(' ')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long kib))
+                    available = Math.Min(available, kib * 1024 + Environment.WorkingSet);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return available;
+    }
 }

@@ -1,0 +1,61 @@
+using SeqPack.Cli.Infrastructure;
+using SeqPack.Data;
+using SeqPack.Training;
+
+namespace SeqPack.Cli.Commands;
+
+/// <summary>Reads the data files that the train options name and hands them to <see cref="RunData"/>.</summary>
+internal static class TrainData
+{
+    /// <summary>Reads the files named by <paramref name="s"/> and builds the run (splits, vocabulary, labels, configuration).</summary>
+    public static RunData Create(TrainSettings s)
+    {
+        TaskKind? task = s.Task switch
+        {
+            null => null,
+            "classify" => TaskKind.Classify,
+            "tag" => TaskKind.Tag,
+            _ => throw new CliException($"--task '{s.Task}' is not known; use classify or tag."),
+        };
+        string? single = s.Data ?? (s.Train is null ? TrainDefaults.Locate(TrainDefaults.SmsSpam) : null);
+        var main = single is not null ? s.Load(single, "--data", task) : s.Load(s.Train, "--train", task);
+        var dev = s.Dev is null ? null : s.Load(s.Dev, "--dev", main.Task);
+        var test = s.Test is null ? null : s.Load(s.Test, "--test", main.Task);
+        TrainDefaults.ParseTokenizer(s.Tokenizer);
+        try
+        {
+            return RunData.Create(Options(s), main, dev, test);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(CliException.Strip(e));
+        }
+    }
+
+    /// <summary>The library options that the command-line settings stand for.</summary>
+    public static TrainingOptions Options(TrainSettings s) => new()
+    {
+        Tokenizer = s.Tokenizer, Lowercase = s.Lowercase, Features = !s.NoFeatures, MinCount = s.MinCount, MaxVocab = s.MaxVocab,
+        Cell = s.Cell, EmbeddingDim = s.EmbeddingDim, HiddenSize = s.HiddenSize, Layers = s.Layers, Bidirectional = !s.Unidirectional,
+        Dropout = s.Dropout, WordDropout = s.WordDropout, Epochs = s.Epochs, BatchSize = s.BatchSize, TokenBudget = s.TokenBudget,
+        Lr = s.Lr, Cosine = !s.ConstantLr, WeightDecay = s.WeightDecay, Clip = s.Clip, Patience = s.Patience, Seed = s.Seed,
+        DevFraction = s.DevFraction, TestFraction = s.TestFraction, MaxLength = s.MaxLength,
+    };
+
+    /// <summary>Re-reads the data of a saved run; the files must be unchanged (same SHA-256).</summary>
+    public static RunData ForResume(RunConfig config, DataSettings s)
+    {
+        var task = config.TaskKind;
+        var main = s.Load(config.Data.Train, "the run's training file", task);
+        var dev = config.Data.Dev is null ? null : s.Load(config.Data.Dev, "the run's dev file", task);
+        var test = config.Data.Test is null ? null : s.Load(config.Data.Test, "the run's test file", task);
+        try
+        {
+            return RunData.Resume(config, main, dev, test);
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException)
+        {
+            throw new CliException(CliException.Strip(e));
+        }
+    }
+}

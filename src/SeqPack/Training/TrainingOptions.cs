@@ -1,0 +1,114 @@
+using SeqPack.Data;
+
+namespace SeqPack.Training;
+
+/// <summary>
+/// What <see cref="RunData.Create"/> needs to build a run: tokenisation, vocabulary, architecture and
+/// optimisation settings. A null value takes the task's default (classification / tagging), the defaults of
+/// <c>seqpack train</c>. <see cref="Validate"/> checks every value with a message that names it.
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary>The task; null infers it from the training data.</summary>
+    public TaskKind? Task { get; init; }
+
+    /// <summary>How classification texts are cut into steps: <c>chars</c> or <c>words</c>.</summary>
+    public string Tokenizer { get; init; } = "chars";
+
+    /// <summary>Lower-case classification texts before tokenising.</summary>
+    public bool Lowercase { get; init; }
+
+    /// <summary>Give each tagging token word, suffix and shape ids (ignored for classification).</summary>
+    public bool Features { get; init; } = true;
+
+    /// <summary>Minimum training count of a vocabulary entry; null: 1 for character classification, else 2.</summary>
+    public int? MinCount { get; init; }
+
+    /// <summary>Largest vocabulary, counting &lt;pad&gt; and &lt;unk&gt;.</summary>
+    public int MaxVocab { get; init; } = 50_000;
+
+    /// <summary>Recurrent cell: <c>lstm</c> or <c>gru</c>.</summary>
+    public string Cell { get; init; } = "lstm";
+
+    /// <summary>Embedding width; null: 32 for classification, 100 for tagging.</summary>
+    public int? EmbeddingDim { get; init; }
+
+    /// <summary>Hidden units per direction; null: 64 for classification, 128 for tagging.</summary>
+    public int? HiddenSize { get; init; }
+
+    /// <summary>Stacked recurrent layers.</summary>
+    public int Layers { get; init; } = 1;
+
+    /// <summary>Run each layer in both directions.</summary>
+    public bool Bidirectional { get; init; } = true;
+
+    /// <summary>Dropout probability; null: 0.1 for classification, 0.25 for tagging.</summary>
+    public float? Dropout { get; init; }
+
+    /// <summary>Probability that a training token's word id becomes &lt;unk&gt; (tagging only).</summary>
+    public float WordDropout { get; init; } = 0.05f;
+
+    /// <summary>Epochs; null: 12 for classification, 15 for tagging.</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Examples per batch.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>When set, batches are cut so that none holds more than this many steps (see <see cref="LengthBatcher"/>).</summary>
+    public int? TokenBudget { get; init; }
+
+    /// <summary>Adam's (peak) learning rate.</summary>
+    public float Lr { get; init; } = 2e-3f;
+
+    /// <summary>Decay the learning rate along a cosine over all steps (false: constant).</summary>
+    public bool Cosine { get; init; } = true;
+
+    /// <summary>Adam's L2 weight decay.</summary>
+    public float WeightDecay { get; init; }
+
+    /// <summary>Clip the gradient norm to this value (0: no clipping).</summary>
+    public float Clip { get; init; } = 5f;
+
+    /// <summary>Stop after this many epochs without a better dev score.</summary>
+    public int Patience { get; init; } = 3;
+
+    /// <summary>Seed of the splits, the initial weights, dropout and the batch order.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Share of the data cut off for dev when no dev set is given.</summary>
+    public double DevFraction { get; init; } = 0.1;
+
+    /// <summary>Share of the data cut off for test when no test set is given.</summary>
+    public double TestFraction { get; init; } = 0.1;
+
+    /// <summary>When set, training examples are cut to this many steps.</summary>
+    public int? MaxLength { get; init; }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first value out of range.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string name, object? value, string rule)
+        {
+            if (!ok) throw new ArgumentOutOfRangeException(name, value, $"TrainingOptions.{name} {rule}, got {value}.");
+        }
+        Check(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
+        Check(Epochs is null or >= 1, nameof(Epochs), Epochs, "must be at least 1");
+        Check(Patience >= 1, nameof(Patience), Patience, "must be at least 1");
+        Check(Lr > 0, nameof(Lr), Lr, "must be positive");
+        Check(Dropout is null or (>= 0 and < 1), nameof(Dropout), Dropout, "must lie in [0, 1)");
+        Check(WordDropout is >= 0 and < 1, nameof(WordDropout), WordDropout, "must lie in [0, 1)");
+        Check(DevFraction is >= 0 and < 1, nameof(DevFraction), DevFraction, "must lie in [0, 1)");
+        Check(TestFraction is >= 0 and < 1 && DevFraction + TestFraction < 1, nameof(TestFraction), TestFraction, "must lie in [0, 1) and add up with DevFraction to less than 1");
+        Check(EmbeddingDim is null or >= 1, nameof(EmbeddingDim), EmbeddingDim, "must be at least 1");
+        Check(HiddenSize is null or >= 1, nameof(HiddenSize), HiddenSize, "must be at least 1");
+        Check(Layers >= 1, nameof(Layers), Layers, "must be at least 1");
+        Check(Cell is "lstm" or "gru", nameof(Cell), Cell, "must be lstm or gru");
+        Check(MinCount is null or >= 1, nameof(MinCount), MinCount, "must be at least 1");
+        Check(MaxVocab >= 2, nameof(MaxVocab), MaxVocab, "must be at least 2");
+        Check(MaxLength is null or >= 1, nameof(MaxLength), MaxLength, "must be at least 1");
+        Check(TokenBudget is null or >= 1, nameof(TokenBudget), TokenBudget, "must be at least 1");
+        Check(Clip >= 0, nameof(Clip), Clip, "must not be negative");
+        Check(WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "must not be negative");
+        SeqPack.Data.Tokenizer.Parse(Tokenizer);
+    }
+}
