@@ -39,6 +39,7 @@ public sealed class BenchCommand : Command<BenchSettings>
 
     public override int Execute(CommandContext context, BenchSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.Chart is not null) OutputPaths.Png(settings.Chart, "--chart", [settings.Compare]);
         List<BenchRecord>? peer = null;
         if (settings.Compare is not null)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using SeqPack.Cli.Infrastructure;
 using SeqPack.Distributed;
 using SeqPack.Training;
@@ -54,17 +55,17 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         if (settings.Resume is string dir)
         {
             var config = ReadConfig(dir);
+            OutputPaths.FolderHoldsNoInput(dir, "--resume", RunFiles, [config.Data.Train, config.Data.Dev, config.Data.Test]);
             var resumed = TrainData.ForResume(config, settings);
             return trainer.Run(resumed, dir, resume: true, settings.StopAfterSteps, cancellationToken);
         }
-        var data = TrainData.Create(settings);
         string runDir = settings.Out ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-        if (!isRoot) return trainer.Run(data, runDir, resume: false, settings.StopAfterSteps, cancellationToken);
-        if (Directory.Exists(runDir) && Directory.EnumerateFileSystemEntries(runDir).Any() && !settings.Force)
-            throw new CliException($"--out '{runDir}' already holds files; pass another --out, --force to overwrite, or --resume {runDir} to continue it.");
+        if (!isRoot) return trainer.Run(TrainData.Create(settings), runDir, resume: false, settings.StopAfterSteps, cancellationToken);
+        CheckRunFolder(runDir, settings);
+        var data = TrainData.Create(settings);
         Directory.CreateDirectory(runDir);
         if (settings.Force)
-            foreach (var stale in new[] { "model.safetensors", "metrics.jsonl" }.Select(f => Path.Combine(runDir, f)).Append(Checkpoint.Folder(runDir)))
+            foreach (var stale in new[] { "model.safetensors", "metrics.jsonl", Checkpoint.FileName, "checkpoint" }.Select(f => Path.Combine(runDir, f)))
             {
                 if (File.Exists(stale)) File.Delete(stale);
                 if (Directory.Exists(stale)) Directory.Delete(stale, recursive: true);
@@ -72,12 +73,50 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         return trainer.Run(data, runDir, resume: false, settings.StopAfterSteps, cancellationToken);
     }
 
+    /// <summary>What a run writes in its folder (files, and the checkpoint folder).</summary>
+    internal static readonly string[] RunFiles =
+        [RunConfig.FileName, "model.safetensors", "metrics.jsonl", "loss.png", "accuracy.png", "lengths.png", Checkpoint.FileName, "checkpoint"];
+
+    /// <summary>
+    /// Refuses a run folder that is a file, one that already holds files (unless --force, and then only a run
+    /// folder: --force replaces a run, never other files), and one where the run's files would replace its input.
+    /// </summary>
+    private static void CheckRunFolder(string runDir, TrainSettings settings)
+    {
+        if (File.Exists(runDir))
+            throw new CliException($"--out '{runDir}' is a file; pass a folder for the run.", ExitCodes.Files);
+        if (Directory.Exists(runDir) && Directory.EnumerateFileSystemEntries(runDir).Any())
+        {
+            if (!settings.Force)
+                throw new CliException($"--out '{runDir}' already holds files; pass another --out, --force to overwrite, or --resume {runDir} to continue it.", ExitCodes.Files);
+            if (!IsRunFolder(runDir))
+                throw new CliException($"--out '{runDir}' holds files but is not a seqpack run folder (no run config.json); --force replaces only a run, so pass a new or empty folder.", ExitCodes.Files);
+        }
+        string? main = settings.Data ?? settings.Train ?? TrainDefaults.Locate(TrainDefaults.SmsSpam);
+        OutputPaths.FolderHoldsNoInput(runDir, "--out", RunFiles, [main, settings.Dev, settings.Test]);
+    }
+
+    private static bool IsRunFolder(string dir)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, RunConfig.FileName)));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("format", out var f) &&
+                f.ValueKind == JsonValueKind.String && f.GetString() == RunConfig.FormatName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>config.json of a run that may not have finished an epoch yet (so no model.safetensors).</summary>
     private static RunConfig ReadConfig(string dir)
     {
         var path = Path.Combine(dir, RunConfig.FileName);
-        if (!File.Exists(path)) throw new CliException($"--resume '{dir}' has no {RunConfig.FileName}; pass the folder of an interrupted train run.");
+        if (!Directory.Exists(dir)) throw new CliException($"--resume '{dir}' does not exist; pass the folder of an interrupted train run.", ExitCodes.Files);
+        if (!File.Exists(path)) throw new CliException($"--resume '{dir}' has no {RunConfig.FileName}; pass the folder of an interrupted train run.", ExitCodes.Files);
         try { return RunConfig.Load(dir); }
-        catch (InvalidDataException e) { throw new CliException(e.Message); }
+        catch (InvalidDataException e) { throw new CliException(e.Message, ExitCodes.Data); }
     }
 }

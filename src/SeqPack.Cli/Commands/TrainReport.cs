@@ -39,6 +39,10 @@ internal sealed class TrainReport(IAnsiConsole console, Communicator? world = nu
         {
             trainer = resume ? Trainer.Resume(data, runDir, world) : Trainer.Create(data, runDir, world);
         }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(CliException.Strip(e), ExitCodes.Data);
+        }
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {
             throw new CliException(CliException.Strip(e));
@@ -59,7 +63,7 @@ internal sealed class TrainReport(IAnsiConsole console, Communicator? world = nu
         });
         if (result.Outcome == TrainingOutcome.Interrupted)
         {
-            console.MarkupLine($"[yellow]Interrupted[/] in epoch {result.Epoch + 1} at batch {result.Step}/{result.Steps}; checkpoint saved in {Markup.Escape(Checkpoint.Folder(runDir))}.");
+            console.MarkupLine($"[yellow]Interrupted[/] in epoch {result.Epoch + 1} at batch {result.Step}/{result.Steps}; checkpoint saved in {Markup.Escape(Checkpoint.PathOf(runDir))}.");
             console.MarkupLine($"Continue with: [bold]seqpack train --resume {Markup.Escape(runDir)}[/]");
             return InterruptedExitCode;
         }

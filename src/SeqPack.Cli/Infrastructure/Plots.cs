@@ -43,7 +43,23 @@ internal static class Plots
         plot.XLabel($"length ({unit})");
         plot.YLabel("sequences");
         plot.Axes.Margins(bottom: 0);
-        plot.SavePng(path, 800, 450);
+        Save(plot, path);
+    }
+
+    /// <summary>Writes the PNG beside <paramref name="path"/> and renames it over it, so a stopped run never leaves half an image.</summary>
+    private static void Save(Plot plot, string path)
+    {
+        string full = Path.GetFullPath(path);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp.png");
+        try
+        {
+            plot.SavePng(temp, 800, 450);
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 
     private static void DrawCurves(string path, string title, string yLabel, (string Name, IReadOnlyList<double> Values)[] series)
@@ -59,6 +75,6 @@ internal static class Plots
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
         plot.ShowLegend();
-        plot.SavePng(path, 800, 450);
+        Save(plot, path);
     }
 }

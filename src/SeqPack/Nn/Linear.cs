@@ -25,6 +25,7 @@ public sealed class Linear : Module
     {
         if (inFeatures < 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), inFeatures, "Linear: inFeatures must not be negative.");
         if (outFeatures < 0) throw new ArgumentOutOfRangeException(nameof(outFeatures), outFeatures, "Linear: outFeatures must not be negative.");
+        ParameterSizes.CheckMatrix("Linear", nameof(outFeatures), outFeatures, outFeatures, inFeatures);
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         float bound = Init.LinearBound(inFeatures);

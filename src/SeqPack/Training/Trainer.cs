@@ -53,24 +53,33 @@ public sealed class Trainer
     /// </summary>
     /// <param name="world">The ranks that train together (data-parallel), or null for this process alone;
     /// only rank 0 touches <paramref name="runFolder"/>.</param>
-    public static Trainer Create(RunData data, string runFolder, Communicator? world = null)
+    public static Trainer Create(RunData data, string runFolder, Communicator? world = null) => Create(data, runFolder, FileOps.Real, world);
+
+    /// <summary>As <see cref="Create(RunData, string, Communicator?)"/>, with every file of the run folder written through <paramref name="files"/> (tests stop writes there as a crash would).</summary>
+    internal static Trainer Create(RunData data, string runFolder, FileOps files, Communicator? world = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(runFolder);
         if (world is null or { IsRoot: true })
         {
             Directory.CreateDirectory(runFolder);
-            data.Config.Save(runFolder);
+            AtomicFile.WriteText(Path.Combine(runFolder, RunConfig.FileName), JsonSerializer.Serialize(data.Config, RunConfig.Json), files);
         }
-        return new Trainer(data, runFolder, resume: false, world);
+        return new Trainer(data, runFolder, resume: false, world) { Files = files };
     }
+
+    /// <summary>Where the run folder's files are written.</summary>
+    internal FileOps Files { get; set; } = FileOps.Real;
+
+    /// <summary>Test hook: called after each optimiser step with the model and the number of steps this call took.</summary>
+    internal Action<TaskModel, int>? AfterStep { get; set; }
 
     /// <summary>
     /// Continues the run in <paramref name="runFolder"/> from its checkpoint (weights, optimiser, generator
     /// states, position), so the result equals that of an uninterrupted run. <paramref name="data"/> comes from
     /// <see cref="RunData.Resume"/>.
     /// </summary>
-    /// <param name="world">As for <see cref="Create"/>; every rank reads the checkpoint, so the run folder must be
+    /// <param name="world">As for <see cref="Create(RunData, string, Communicator?)"/>; every rank reads the checkpoint, so the run folder must be
     /// visible to all of them (a shared file system).</param>
     public static Trainer Resume(RunData data, string runFolder, Communicator? world = null)
     {
@@ -119,6 +128,7 @@ public sealed class Trainer
         var cpuStart = CpuTime();
         bool classify = Model.Task == TaskKind.Classify;
         var outcome = TrainingOutcome.Completed;
+        if (MemoryBudget.Check(Lengths, data.Config.Model, cfg, MemoryBudget.Available()) is string tooBig) throw new InsufficientMemoryException(tooBig);
         RunFingerprint.Check(world, data, state, StopAfterSteps);
         parallel.BroadcastParameters();
         bool stop = false;
@@ -140,15 +150,18 @@ public sealed class Trainer
                     state.CpuSeconds = cpuBefore + (CpuTime() - cpuStart).TotalSeconds;
                     state.Epoch = epoch;
                     state.Step = step;
-                    if (world.IsRoot) Checkpoint.Save(RunFolder, Model, optimizer, state, generators);
+                    if (NonFinite(Model) is string badWeight) throw Diverged($"the weight '{badWeight}' became non-finite", epoch, step, cfg);
+                    if (world.IsRoot) Checkpoint.Save(RunFolder, Model, optimizer, state, generators, Files);
                     return new TrainingResult(TrainingOutcome.Interrupted, state, epoch, step, batches.Count, double.NaN, null);
                 }
                 // Every rank prepares the whole global batch, so that word dropout draws as in one process.
                 var batch = batches[step].Select(i => Prepare(data.Train[i], cfg, data.Encoder.IdsPerStep, wordRng)).ToArray();
                 schedule?.SetEpoch(epoch * batches.Count + step);
                 (double loss, long steps, stop) = trainStep.Run(batch, cancellationToken.IsCancellationRequested);
+                if (!double.IsFinite(loss)) throw Diverged($"the training loss became {loss}", epoch, step, cfg);
                 if (cfg.Clip > 0) GradClip.ClipGradNorm(Model.Network.Parameters(), cfg.Clip);
                 optimizer.Step();
+                AfterStep?.Invoke(Model, stepsThisCall + 1);
                 state.TrainLossSum += loss;
                 state.TrainLossCount++;
                 tokens += steps;
@@ -158,6 +171,7 @@ public sealed class Trainer
             }
             state.Seconds = secondsBefore + clock.Elapsed.TotalSeconds;
             state.CpuSeconds = cpuBefore + (CpuTime() - cpuStart).TotalSeconds;
+            if (NonFinite(Model) is string bad) throw Diverged($"the weight '{bad}' became non-finite", epoch, step - 1, cfg);
 
             var (devLoss, dev) = ShardedEvaluation.Evaluate(Model, world, data.Dev);
             var row = new EpochMetrics(epoch + 1, state.TrainLossSum / Math.Max(1, state.TrainLossCount), devLoss, dev.Accuracy, dev.MacroF1,
@@ -170,7 +184,7 @@ public sealed class Trainer
                 state.BestScore = score;
                 state.BestEpoch = epoch + 1;
                 state.BadEpochs = 0;
-                if (world.IsRoot) SafeTensors.Save(ModelPath, Model.Network.StateDict());
+                if (world.IsRoot) AtomicFile.Write(ModelPath, SafeTensors.Serialize(Model.Network.StateDict()), Files);
             }
             else state.BadEpochs++;
             state.Epoch = epoch + 1;
@@ -179,7 +193,7 @@ public sealed class Trainer
             state.TrainLossCount = 0;
             if (world.IsRoot)
             {
-                Checkpoint.Save(RunFolder, Model, optimizer, state, generators);
+                Checkpoint.Save(RunFolder, Model, optimizer, state, generators, Files);
                 WriteMetrics(null);
             }
             EpochProgress?.Report(row);
@@ -209,7 +223,7 @@ public sealed class Trainer
         }
         else if (world.IsRoot) WriteMetrics(null);
         state.Finished = true;
-        if (world.IsRoot) Checkpoint.Save(RunFolder, Model, optimizer, state, generators);
+        if (world.IsRoot) Checkpoint.Save(RunFolder, Model, optimizer, state, generators, Files);
         return new TrainingResult(outcome, state, state.Epoch, 0, 0, testLoss, test);
     }
 
@@ -262,9 +276,28 @@ public sealed class Trainer
             ["seconds"] = Math.Round(h.Seconds, 2), ["cpu_seconds"] = Math.Round(h.CpuSeconds, 2), ["tokens_per_second"] = Math.Round(h.TokensPerSecond),
         })).ToList();
         if (test is not null) lines.Add(JsonSerializer.Serialize(test));
-        File.WriteAllLines(Path.Combine(RunFolder, "metrics.jsonl"), lines);
+        AtomicFile.WriteText(Path.Combine(RunFolder, "metrics.jsonl"), string.Concat(lines.Select(l => l + "\n")), Files);
     }
 
     /// <summary>Processor time of this process (all threads): the cost of training on a machine that others share.</summary>
+    /// <summary>
+    /// The error that stops a diverged run. Nothing is written after divergence, so the last checkpoint and the best
+    /// model stay as they were, from before the step that diverged.
+    /// </summary>
+    private TrainingDivergedException Diverged(string what, int epoch, int step, TrainingConfig cfg) =>
+        new($"training diverged: {what} in epoch {epoch + 1} at batch {step + 1}; the last good checkpoint " +
+            $"({(State.Epoch > 0 || State.Step > 0 ? $"epoch {State.Epoch}, batch {State.Step}" : "none yet")}) and the best model " +
+            $"({(State.BestEpoch > 0 ? $"epoch {State.BestEpoch}" : "none yet")}) are kept; start a new run with a lower learning rate " +
+            $"(now {cfg.Lr.ToString(System.Globalization.CultureInfo.InvariantCulture)}){(cfg.Clip > 0 ? "" : " or with gradient clipping")}.");
+
+    /// <summary>The name of the first parameter holding NaN or an infinity, or null.</summary>
+    private static string? NonFinite(TaskModel model)
+    {
+        foreach (var (name, p) in model.Network.NamedParameters())
+            foreach (float v in p.AsSpan())
+                if (!float.IsFinite(v)) return name;
+        return null;
+    }
+
     private static TimeSpan CpuTime() => Process.GetCurrentProcess().TotalProcessorTime;
 }

@@ -65,6 +65,12 @@ public abstract class RnnBase : Module
         if (projSize >= hiddenSize && projSize > 0)
             throw new ArgumentOutOfRangeException(nameof(projSize), projSize,
                 $"{name}: projSize ({projSize}) must be smaller than hiddenSize ({hiddenSize}); use 0 for no projection.");
+        long hOut = projSize > 0 ? projSize : hiddenSize, dirs = bidirectional ? 2 : 1, gates = kind.Gates();
+        ParameterSizes.CheckMatrix(name, nameof(hiddenSize), hiddenSize, gates * hiddenSize, Math.Max(hOut * dirs, hiddenSize));
+        ParameterSizes.CheckMatrix(name, nameof(inputSize), inputSize, gates * hiddenSize, inputSize);
+        double perDirection = gates * hiddenSize * (hOut * dirs + hOut + (bias ? 2 : 0)) + (projSize > 0 ? hOut * hiddenSize : 0);
+        ParameterSizes.CheckTotal(name, nameof(numLayers), numLayers,
+            dirs * ((double)gates * hiddenSize * (inputSize - hOut * dirs) + numLayers * perDirection));
         if (dropout > 0f && numLayers == 1)
             Warnings.Warn($"{name}: dropout ({dropout}) applies between layers only, so with numLayers = 1 it has no effect " +
                 "(PyTorch gives the same warning); use numLayers > 1 or drop the option.");
