@@ -2,10 +2,16 @@ using SeqPack.Samples;
 
 namespace SeqPack.Tests.Samples;
 
+/// <summary>Runs alone: the samples train for seconds on every core, rent from the shared scratch pool and
+/// (Seq2SeqAttention) reseed <c>Init.Generator</c>, which tests of those facilities must not see mid-test.</summary>
+[CollectionDefinition(nameof(SampleTrainingCollection), DisableParallelization = true)]
+public sealed class SampleTrainingCollection;
+
 /// <summary>
 /// Each sample of docs/SAMPLES.md trained on a short schedule (seeded, so the numbers are reproducible), with a
 /// threshold well beyond what a model that learned nothing reaches.
 /// </summary>
+[Collection(nameof(SampleTrainingCollection))]
 public class SampleTrainingTests
 {
     [Fact]
