@@ -6,7 +6,7 @@ namespace SeqPack.Nn;
 /// <c>y = x·Wᵀ + b</c> over the last dimension (PyTorch's <c>nn.Linear</c>): parameters "weight"
 /// (out, in) and "bias" (out), both initialised U(−1/√in, 1/√in) as PyTorch does.
 /// </summary>
-public sealed class Linear : Module
+public sealed class Linear : Module, ITensorModule
 {
     /// <summary>Input features (the last dimension of the input).</summary>
     public int InFeatures { get; }

@@ -8,7 +8,7 @@ namespace SeqPack.Optim;
 public sealed class AdamW : Optimizer
 {
     /// <summary>The decay of the first moment.</summary>
-    public float Beta1 { get; }
+    public float Beta1 { get; internal set; }
 
     /// <summary>The decay of the second moment.</summary>
     public float Beta2 { get; }

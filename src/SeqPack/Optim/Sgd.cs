@@ -13,7 +13,7 @@ namespace SeqPack.Optim;
 public sealed class Sgd : Optimizer
 {
     /// <summary>The momentum factor.</summary>
-    public float Momentum { get; }
+    public float Momentum { get; internal set; }
 
     /// <summary>The dampening applied to the gradient entering the momentum buffer.</summary>
     public float Dampening { get; }
