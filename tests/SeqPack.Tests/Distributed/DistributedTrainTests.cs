@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SeqPack.Tests.Cli;
 using SeqPack.Tests.Data;
+using SeqPack.Training;
 
 namespace SeqPack.Tests.Distributed;
 
@@ -80,7 +81,7 @@ public class DistributedTrainTests
         var run = MpiRun.RunEach([common, [.. common, "--lr", "0.5"]], Cli, Timeout);
 
         Assert.Equal(5, run.ExitCode);
-        Assert.Contains("rank 1 of 2 read different data or options than rank 0", run.Output);
+        Assert.Contains("rank 1 of 2 read different data or options than rank 0", run.All);
         Assert.False(File.Exists(Path.Combine(dir.Path, "run", "metrics.jsonl")));
     }
 
@@ -92,7 +93,7 @@ public class DistributedTrainTests
         var out_ = Path.Combine(dir.Path, "killed-run");
         string[] args = ["train", "--data", data, "--out", out_, "--epochs", "8", "--patience", "100", .. Tiny];
         var job = MpiRun.Start([args, args], Cli);
-        var state = Path.Combine(out_, "checkpoint", "state.json");
+        var state = Checkpoint.PathOf(out_);
         while (!File.Exists(state) && !job.Process.HasExited && job.Clock.Elapsed < Timeout) Thread.Sleep(20);
         var victims = MpiRun.RankProcesses(1, out_);
         Assert.NotEmpty(victims);   // still running after the first checkpoint
