@@ -3,7 +3,14 @@ using SeqPack.Nn.Recurrent;
 namespace SeqPack.Nn;
 
 /// <summary>The nonlinearity of an Elman <see cref="Rnn"/>.</summary>
-public enum RnnNonlinearity { Tanh, Relu }
+public enum RnnNonlinearity
+{
+    /// <summary><c>tanh</c>, PyTorch's default (<c>nonlinearity='tanh'</c>).</summary>
+    Tanh,
+
+    /// <summary><c>max(0, x)</c> (<c>nonlinearity='relu'</c>).</summary>
+    Relu,
+}
 
 /// <summary>
 /// A multi-layer Elman RNN (torch.nn.RNN): per layer and direction <c>h' = act(W_ih x + b_ih + W_hh h + b_hh)</c>
