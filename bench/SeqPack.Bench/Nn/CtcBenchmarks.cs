@@ -39,7 +39,7 @@ public class CtcBenchmarks
         targets = new int[targetLengths.Sum()];
         for (int i = 0; i < targets.Length; i++) targets[i] = 1 + (int)rng.NextUniform(0, classes - 1);
         using (Autograd.NoGrad())
-            logProbs = Tensor.Randn(6, steps, Batch, classes).LogSoftmax(2);
+            logProbs = Tensor.Randn([steps, Batch, classes], 6).LogSoftmax(2);
         logProbs.RequiresGrad = true;
     }
 

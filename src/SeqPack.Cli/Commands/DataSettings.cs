@@ -51,16 +51,19 @@ public class DataSettings : CommonSettings
         TagsColumn = TagsColumn,
     };
 
-    /// <summary>Reads <paramref name="path"/> (given as option <paramref name="option"/>), turning a missing or empty file into a one-line error.</summary>
+    /// <summary>
+    /// Reads <paramref name="path"/> (given as option <paramref name="option"/>), turning a missing or empty file into a one-line
+    /// error with the README's exit codes: 2 for a missing option, 4 for a missing file or a folder, 3 for a file without examples.
+    /// </summary>
     internal Dataset Load(string? path, string option, TaskKind? task = null)
     {
-        if (string.IsNullOrEmpty(path)) throw new CliException($"{option} is missing; pass {option} FILE.");
-        if (Directory.Exists(path)) throw new CliException($"{option} '{path}' is a folder; pass a data file (.tsv, .csv or .jsonl).");
-        if (!File.Exists(path)) throw new CliException($"{option} '{path}' does not exist; check the path.");
+        if (string.IsNullOrEmpty(path)) throw new CliException($"{option} is missing; pass {option} FILE.", 2);
+        if (Directory.Exists(path)) throw new CliException($"{option} '{path}' is a folder; pass a data file (.tsv, .csv or .jsonl).", 4);
+        if (!File.Exists(path)) throw new CliException($"{option} '{path}' does not exist; check the path.", 4);
         var data = DataReader.Read(path, ReaderOptions(task));
         if (data.Count == 0)
             throw new CliException($"{option} '{path}' holds no examples{(data.SkippedRows > 0 ? $" ({data.SkippedRows} malformed rows skipped)" : "")}; " +
-                "give a file with label<TAB>text or tokens<TAB>tags rows.");
+                "give a file with label<TAB>text or tokens<TAB>tags rows.", 3);
         return data;
     }
 }

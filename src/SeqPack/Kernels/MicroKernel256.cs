@@ -54,8 +54,7 @@ internal static unsafe class MicroKernel256
             }
         var acc = new Accumulators();
         // Four k steps per iteration (BLIS's haswell kernel unrolls by 4 too): the loop's own counter, compare and
-        // pointer updates then take a quarter of the dispatch slots they took, slots the 12 FMAs per step need
-        // (measured on L1-resident panels: 72-88 → 90-94 GFLOP/s, Zen 3 peak 92-96).
+        // pointer updates then take a quarter of the dispatch slots they took, slots the 12 FMAs per step need.
         int p = 0;
         for (; p + 4 <= kc; p += 4)
         {

@@ -17,7 +17,7 @@ public class CtcKernelTests
     {
         const int b = 0;
         int steps = tb + 2;                                 // steps past the input length must stay untouched
-        var lp = Tensor.Randn((ulong)(tb * 31 + c), steps, n, c).LogSoftmax(2).ToArray();
+        var lp = Tensor.Randn([steps, n, c], (ulong)(tb * 31 + c)).LogSoftmax(2).ToArray();
         var ext = new int[2 * target.Length + 1];
         for (int i = 0; i < target.Length; i++) ext[2 * i + 1] = target[i];
         var alphaRef = new double[tb * ext.Length];

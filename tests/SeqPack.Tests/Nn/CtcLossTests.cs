@@ -46,13 +46,13 @@ public class CtcLossTests
         int[] inputLengths = [6, 4, 3];
         foreach (var red in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })
             GradCheck.Check(x => Losses.Ctc(x[0].LogSoftmax(2), targets, inputLengths, targetLengths, reduction: red),
-                [Tensor.Randn(11, 6, 3, 4)], eps: 1e-2, tol: 3e-3);
+                [Tensor.Randn([6, 3, 4], 11)], eps: 1e-2, tol: 3e-3);
     }
 
     [Fact]
     public void Ctc_RepeatNeedsBlank_InfeasibleExactlyWhenTooShort()
     {
-        var lp = Tensor.Randn(3, 4, 1, 3).LogSoftmax(2);
+        var lp = Tensor.Randn([4, 1, 3], 3).LogSoftmax(2);
         // "1 1" needs 3 steps (1, blank, 1): feasible with 3, infeasible with 2; "1 2" fits in 2.
         Assert.True(float.IsFinite(Losses.Ctc(lp, [1, 1], [3], [2]).Item()));
         Assert.Equal(float.PositiveInfinity, Losses.Ctc(lp, [1, 1], [2], [2]).Item());
@@ -69,7 +69,7 @@ public class CtcLossTests
     [Fact]
     public void Ctc_ZeroInputLength_IsZeroForEmptyTargetAndInfiniteOtherwise()
     {
-        var lp = Tensor.Randn(4, 3, 2, 3).LogSoftmax(2);
+        var lp = Tensor.Randn([3, 2, 3], 4).LogSoftmax(2);
         lp.RequiresGrad = true;
         var loss = Losses.Ctc(lp, [1], [0, 0], [0, 1], reduction: Reduction.None);
         Assert.Equal(new[] { 0f, float.PositiveInfinity }, loss.ToArray());
@@ -80,7 +80,7 @@ public class CtcLossTests
     [Fact]
     public void Ctc_ResultDoesNotDependOnThreadCount()
     {
-        var lp = Tensor.Randn(5, 30, 7, 6).LogSoftmax(2);
+        var lp = Tensor.Randn([30, 7, 6], 5).LogSoftmax(2);
         int[] tl = [4, 1, 0, 6, 3, 2, 5];
         int[] il = [30, 12, 5, 29, 30, 8, 17];
         var targets = Enumerable.Range(0, tl.Sum()).Select(i => 1 + i * 7 % 5).ToArray();

@@ -64,11 +64,11 @@ public class RegressionLossTests
     {
         foreach (var red in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })
         {
-            GradCheck.Check(x => Losses.Mse(x[0], x[1], red), [Tensor.Randn(1, 3, 4), Tensor.Randn(2, 3, 4)]);
-            GradCheck.Check(x => Losses.L1(x[0], x[1], red), [Tensor.Randn(3, 3, 4), Tensor.Randn(4, 3, 4)]);
-            GradCheck.Check(x => Losses.SmoothL1(x[0], x[1], red, beta: 0.7f), [Tensor.Randn(5, 3, 4), Tensor.Randn(6, 3, 4)]);
+            GradCheck.Check(x => Losses.Mse(x[0], x[1], red), [Tensor.Randn([3, 4], 1), Tensor.Randn([3, 4], 2)]);
+            GradCheck.Check(x => Losses.L1(x[0], x[1], red), [Tensor.Randn([3, 4], 3), Tensor.Randn([3, 4], 4)]);
+            GradCheck.Check(x => Losses.SmoothL1(x[0], x[1], red, beta: 0.7f), [Tensor.Randn([3, 4], 5), Tensor.Randn([3, 4], 6)]);
         }
-        GradCheck.Check(x => Losses.Nll(x[0].LogSoftmax(1), [2, -100, 0]), [Tensor.Randn(7, 3, 4)]);
+        GradCheck.Check(x => Losses.Nll(x[0].LogSoftmax(1), [2, -100, 0]), [Tensor.Randn([3, 4], 7)]);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace SeqPack.Tests.Ops;
 /// <summary>Argument checks of the new ops (each error names the parameter and the values), and mask behaviour.</summary>
 public class OpsBehaviourTests
 {
-    private static readonly Tensor X = Tensor.Randn(1, 2, 3);
+    private static readonly Tensor X = Tensor.Randn([2, 3], 1);
 
     [Fact]
     public void Permute_RepeatedDimension_NamesDims()
@@ -111,7 +111,7 @@ public class OpsBehaviourTests
     public void AttentionMaskedBySourceLengths_GivesZeroWeightToPadding()
     {
         // scores (N, 1, S) masked with the padded positions of each source, then a softmax over S.
-        var scores = Tensor.Randn(3, 2, 1, 4);
+        var scores = Tensor.Randn([2, 1, 4], 3);
         var padding = Packing.LengthMask([4, 2], batchFirst: true).Not().Unsqueeze(1);
         var weights = scores.MaskedFill(padding, float.NegativeInfinity).Softmax(-1).ToArray();
         Assert.Equal(0f, weights[6]);

@@ -14,7 +14,7 @@ public sealed class GruCell : RnnCellBase
     {
         var (x, unbatched) = CheckInput(input);
         int batch = x.Dim(0);
-        var (_, hn) = GruLayer.Forward(x, StepLayout.Uniform(1, batch), false, Weights, CheckState(h, batch, unbatched, "hidden state", nameof(h)));
+        var (_, hn) = GruLayer.Forward(x, PackedLayout.Uniform(1, batch), false, Weights, CheckState(h, batch, unbatched, "hidden state", nameof(h)));
         return Output(hn, unbatched);
     }
 }

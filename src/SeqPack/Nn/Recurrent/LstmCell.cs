@@ -21,7 +21,7 @@ public sealed class LstmCell : RnnCellBase
         int batch = x.Dim(0);
         var h = CheckState(state?.H, batch, unbatched, "hidden state", nameof(state));
         var c = CheckState(state?.C, batch, unbatched, "cell state", nameof(state));
-        var (_, hn, cn) = LstmLayer.Forward(x, StepLayout.Uniform(1, batch), false, Weights, h, c);
+        var (_, hn, cn) = LstmLayer.Forward(x, PackedLayout.Uniform(1, batch), false, Weights, h, c);
         return new LstmState(Output(hn, unbatched), Output(cn, unbatched));
     }
 }

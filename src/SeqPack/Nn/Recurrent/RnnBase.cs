@@ -8,7 +8,7 @@ namespace SeqPack.Nn;
 /// layers over packed, padded or unbatched input.
 /// </summary>
 /// <remarks>
-/// Every input form is reduced to time-major rows with a <c>StepLayout</c>: packed data as it is, a padded
+/// Every input form is reduced to time-major rows with a <c>PackedLayout</c>: packed data as it is, a padded
 /// (T, B, I) tensor as T steps of B rows (every step computed, as PyTorch does), an unbatched (T, I) tensor as
 /// T steps of one row. Each layer and direction then runs as one fused autograd node
 /// (see <c>LstmLayer</c>, <c>GruLayer</c>, <c>RnnLayer</c>); the directions' outputs are concatenated along
@@ -112,7 +112,7 @@ public abstract class RnnBase : Module
         if (data.Rank != 2 || data.Dim(1) != InputSize)
             throw new ArgumentException(
                 $"{kind.Name()}: packed input data has shape {Shapes.Format(data.ShapeSpan)}; expected (sum of lengths, {InputSize}) for inputSize {InputSize}.", nameof(input));
-        var layout = StepLayout.FromBatchSizes(input.BatchSizes, nameof(input));
+        var layout = input.Layout;
         int batch = layout.Batch;
         CheckStates(h0, c0, batch, batched: true);
         var sorted = input.SortedIndexArray;
@@ -144,7 +144,7 @@ public abstract class RnnBase : Module
             CheckStates(h0, c0, 1, batched: false);
             int steps = input.Dim(0);
             if (steps == 0) throw new ArgumentException($"{name}: the input has no time steps.", nameof(input));
-            var (y1, h1, c1) = RunRows(input, StepLayout.Uniform(steps, 1),
+            var (y1, h1, c1) = RunRows(input, PackedLayout.Uniform(steps, 1),
                 h0?.Reshape(h0.Dim(0), 1, h0.Dim(1)), c0?.Reshape(c0.Dim(0), 1, c0.Dim(1)));
             return (y1, h1.Reshape(h1.Dim(0), h1.Dim(2)), c1?.Reshape(c1.Dim(0), c1.Dim(2)));
         }
@@ -156,7 +156,7 @@ public abstract class RnnBase : Module
         int t = timeMajor.Dim(0), b = timeMajor.Dim(1);
         if (t == 0 || b == 0) throw new ArgumentException($"{name}: input of shape {Shapes.Format(input.ShapeSpan)} is empty.", nameof(input));
         CheckStates(h0, c0, b, batched: true);
-        var (y, h, c) = RunRows(timeMajor.Reshape(t * b, InputSize), StepLayout.Uniform(t, b), h0, c0);
+        var (y, h, c) = RunRows(timeMajor.Reshape(t * b, InputSize), PackedLayout.Uniform(t, b), h0, c0);
         var output = y.Reshape(t, b, y.Dim(1));
         return (BatchFirst ? output.Transpose(0, 1) : output, h, c);
     }
@@ -181,7 +181,7 @@ public abstract class RnnBase : Module
     /// The stack over rows: x (N, I) in <paramref name="layout"/>, states (L·D, B, ·) in row order. Returns
     /// the last layer's output (N, D·Hout) and the final states (L·D, B, ·).
     /// </summary>
-    private (Tensor Y, Tensor H, Tensor? C) RunRows(Tensor x, StepLayout layout, Tensor? h0, Tensor? c0)
+    private (Tensor Y, Tensor H, Tensor? C) RunRows(Tensor x, PackedLayout layout, Tensor? h0, Tensor? c0)
     {
         int d = Directions;
         var hs = new Tensor[NumLayers * d];

@@ -22,7 +22,7 @@ public sealed class RnnCell : RnnCellBase
     {
         var (x, unbatched) = CheckInput(input);
         int batch = x.Dim(0);
-        var (_, hn) = RnnLayer.Forward(x, StepLayout.Uniform(1, batch), false, Nonlinearity == RnnNonlinearity.Relu, Weights,
+        var (_, hn) = RnnLayer.Forward(x, PackedLayout.Uniform(1, batch), false, Nonlinearity == RnnNonlinearity.Relu, Weights,
             CheckState(h, batch, unbatched, "hidden state", nameof(h)));
         return Output(hn, unbatched);
     }
