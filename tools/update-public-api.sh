@@ -15,17 +15,20 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 project="$root/src/SeqPack/SeqPack.csproj"
 unshipped="$root/src/SeqPack/PublicAPI.Unshipped.txt"
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+previous="$(mktemp)"
+cp "$unshipped" "$previous"
+trap 'rm -f "$log" "$previous"' EXIT
 export DOTNET_CLI_UI_LANGUAGE=en DOTNET_NOLOGO=1
 
 printf '#nullable enable\n' > "$unshipped"
 
 # --no-incremental: the analyzer only reports while the compiler runs. WarningsAsErrors is overridden so RS0016
 # stays a warning and the build completes; any other warning or error still shows up below.
-if ! dotnet build "$project" -c Release --no-incremental -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
+if ! dotnet build "$project" -c Release -tl:off --no-incremental -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
         -clp:NoSummary >"$log" 2>&1; then
     grep -E ': error ' "$log" | sort -u >&2 || cat "$log" >&2
-    echo "update-public-api: the library does not build; fix that first (PublicAPI.Unshipped.txt was reset)." >&2
+    cp "$previous" "$unshipped"
+    echo "update-public-api: the library does not build; fix that first (PublicAPI.Unshipped.txt is unchanged)." >&2
     exit 1
 fi
 
@@ -42,6 +45,6 @@ if grep -E ': warning RS00[0-9]{2}' "$log" | grep -qv RS0016; then
 fi
 
 # Verify with the project's own settings (RS0016/RS0017 as errors, warnings as errors).
-dotnet build "$project" -c Release -clp:NoSummary >"$log" 2>&1 || { grep -E ': (error|warning) ' "$log" | sed -E 's/ \(https:[^)]*\)//; s/ \[[^]]*\]$//' | sort -u >&2; \
+dotnet build "$project" -c Release -tl:off -clp:NoSummary >"$log" 2>&1 || { grep -E ': (error|warning) ' "$log" | sed -E 's/ \(https:[^)]*\)//; s/ \[[^]]*\]$//' | sort -u >&2; \
     echo "update-public-api: the build still fails with the new list." >&2; exit 1; }
 echo "update-public-api: build passes with the new list."
