@@ -24,8 +24,12 @@ public readonly record struct OnnxDim
         ? new OnnxDim(null, name)
         : throw new ArgumentException("OnnxDim: a symbolic dimension needs a non-empty name.", nameof(name));
 
+    /// <summary>A fixed dimension of <paramref name="size"/>, as <see cref="Fixed"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is negative.</exception>
     public static implicit operator OnnxDim(int size) => Fixed(size);
 
+    /// <summary>A symbolic dimension called <paramref name="name"/>, as <see cref="Symbolic"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
     public static implicit operator OnnxDim(string name) => Symbolic(name);
 
     /// <inheritdoc/>

@@ -38,7 +38,14 @@ public static class OnnxRecurrentExport
     /// (T, B, inputSize) or (B, T, inputSize) when <see cref="RnnBase.BatchFirst"/>, and
     /// <paramref name="sequenceLengths"/>, an int32 tensor (B) with every length in [1, T].
     /// </summary>
+    /// <param name="graph">The graph to append to; <paramref name="input"/> and <paramref name="sequenceLengths"/> must already be values of it.</param>
+    /// <param name="rnn">The layer whose current weights become the graph's constants.</param>
+    /// <param name="input">Name of the graph value holding the padded input.</param>
+    /// <param name="sequenceLengths">Name of the graph value holding each sequence's length.</param>
     /// <param name="prefix">Prefix of the constants' and values' names.</param>
+    /// <returns>The names of the output, (T, B, D·H) or (B, T, D·H), zero past each length, and of the final hidden state and (LSTM only) cell state, (numLayers·D, B, H) each.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="graph"/> or <paramref name="rnn"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="input"/> or <paramref name="sequenceLengths"/> is not a value of the graph.</exception>
     /// <exception cref="NotSupportedException">An LSTM with <c>projSize</c> &gt; 0: ONNX's LSTM has no output projection.</exception>
     public static OnnxRecurrentOutputs AddRecurrent(this OnnxGraphBuilder graph, RnnBase rnn, string input, string sequenceLengths, string prefix = "rnn")
     {

@@ -26,9 +26,11 @@ public sealed class AdamW : Optimizer
         Eps = eps;
     }
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup group, Tensor param, ReadOnlySpan<float> grad, Dictionary<string, Tensor> state) =>
         AdamStep.Apply(param.Span, grad, Buffer(state, "exp_avg", param), Buffer(state, "exp_avg_sq", param), NextStep(state),
             group.Lr, Beta1, Beta2, Eps, group.WeightDecay, decoupled: true);
 
+    /// <inheritdoc/>
     protected override bool IsKnownState(string name, Tensor value, Tensor param) => Adam.IsAdamState(name, value, param);
 }

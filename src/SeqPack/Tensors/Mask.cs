@@ -96,8 +96,15 @@ public sealed class Mask
     /// <summary>Elementwise logical or, with broadcasting.</summary>
     public static Mask Or(Mask a, Mask b) => Combine(a, b, "Or", static (x, y) => x | y);
 
+    /// <summary>Elementwise logical not (PyTorch's <c>~mask</c>); the same as <see cref="Not"/>.</summary>
     public static Mask operator !(Mask a) => a.Not();
+    /// <summary>Elementwise logical and with broadcasting; the same as <see cref="And"/>.</summary>
+    /// <exception cref="ArgumentNullException">An operand is null.</exception>
+    /// <exception cref="ArgumentException">The shapes cannot be broadcast together; the message names both.</exception>
     public static Mask operator &(Mask a, Mask b) => And(a, b);
+    /// <summary>Elementwise logical or with broadcasting; the same as <see cref="Or"/>.</summary>
+    /// <exception cref="ArgumentNullException">An operand is null.</exception>
+    /// <exception cref="ArgumentException">The shapes cannot be broadcast together; the message names both.</exception>
     public static Mask operator |(Mask a, Mask b) => Or(a, b);
 
     private static Mask Combine(Mask a, Mask b, string op, Func<bool, bool, bool> f)
