@@ -33,5 +33,6 @@ public sealed class Activation : Module, ITensorModule
         return function(input);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -65,8 +65,10 @@ public sealed class OneCycleLR : LRScheduler
         SetEpoch(0);
     }
 
+    /// <inheritdoc/>
     public override double LearningRate(double initialLr, int epoch) => Compute(epoch, [initialLr, initialLr * divFactor, initialLr / finalDivFactor]).Lr;
 
+    /// <inheritdoc/>
     protected override void OnEpochSet(int epoch)
     {
         if (!cycleMomentum) return;

@@ -43,6 +43,7 @@ public sealed class RmsProp : Optimizer
         Centered = centered;
     }
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup group, Tensor param, ReadOnlySpan<float> grad, Dictionary<string, Tensor> state)
     {
         NextStep(state);
@@ -71,6 +72,7 @@ public sealed class RmsProp : Optimizer
         }
     }
 
+    /// <inheritdoc/>
     protected override bool IsKnownState(string name, Tensor value, Tensor param) => name switch
     {
         "step" => value.Size == 1,
