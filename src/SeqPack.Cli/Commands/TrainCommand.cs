@@ -33,8 +33,8 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         catch (RanksDisagreeException e)
         {
             // Every rank found the disagreement at the same collective, so nobody waits: rank 0 reports it.
-            if (world.IsRoot) throw new CliException(e.Message, RanksDisagreeExitCode);
-            return RanksDisagreeExitCode;
+            if (world.IsRoot) throw new CliException(e.Message, ExitCodes.RanksDisagree);
+            return ExitCodes.RanksDisagree;
         }
         catch (Exception e)
         {
@@ -46,9 +46,6 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
             throw;
         }
     }
-
-    /// <summary>The exit code when the ranks of an MPI job were given different data or options.</summary>
-    public const int RanksDisagreeExitCode = 5;
 
     private static int Train(TrainReport trainer, TrainSettings settings, bool isRoot, CancellationToken cancellationToken)
     {

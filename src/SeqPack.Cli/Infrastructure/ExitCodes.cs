@@ -11,6 +11,8 @@ internal static class ExitCodes
     public const int Data = 3;
     /// <summary>Files: missing, unreadable, or a path the command refuses to write.</summary>
     public const int Files = 4;
+    /// <summary>The ranks of an <c>mpiexec</c> launch read different data or options than rank 0.</summary>
+    public const int RanksDisagree = 5;
     /// <summary>An internal error: a bug in seqpack (run with --verbose and report the stack trace).</summary>
     public const int Internal = 70;
     /// <summary>Interrupted (Ctrl+C or SIGTERM) after saving a checkpoint.</summary>
