@@ -40,7 +40,7 @@ public sealed record RunConfig(
     /// <summary>The file name of the configuration inside a run folder.</summary>
     public const string FileName = "config.json";
 
-    /// <summary>The JSON settings of config.json and checkpoint/state.json (camelCase, indented).</summary>
+    /// <summary>The JSON settings of config.json and of the run state in checkpoint.safetensors (camelCase, indented).</summary>
     public static JsonSerializerOptions Json { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

@@ -16,7 +16,7 @@ public sealed record EpochMetrics(int Epoch, double TrainLoss, double DevLoss, d
     Dictionary<string, double> DevF1, double Seconds, double TokensPerSecond, double CpuSeconds = 0);
 
 /// <summary>
-/// Where a run stands (checkpoint/state.json): the next epoch and step, the dropout generators' states,
+/// Where a run stands (the metadata of checkpoint.safetensors): the next epoch and step, the dropout generators' states,
 /// the early-stopping book-keeping and the history, so that a resumed run continues exactly.
 /// </summary>
 public sealed class RunState
