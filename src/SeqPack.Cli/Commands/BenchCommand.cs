@@ -39,6 +39,7 @@ public sealed class BenchCommand : Command<BenchSettings>
 
     public override int Execute(CommandContext context, BenchSettings settings, CancellationToken cancellationToken)
     {
+        if (settings.Chart is not null) OutputPaths.Png(settings.Chart, "--chart", [settings.Compare]);
         List<BenchRecord>? peer = null;
         if (settings.Compare is not null)
         {
@@ -75,7 +76,7 @@ public sealed class BenchCommand : Command<BenchSettings>
             {
                 // Once more after the cases, keeping the higher figure: the peak loop needs every thread on a core
                 // at once, and a host that takes a core away for a moment makes one measurement low, which would
-                // inflate '% peak' (a 2-thread peak of 136 instead of 185-190 GFLOP/s was seen on this machine).
+                // inflate '% peak'.
                 var after1 = FmaPeak.Measure(1);
                 peak1 = Higher(peak1, after1);
                 var afterN = settings.ThreadCount == 1 ? after1 : MeasureThreads(settings.ThreadCount, peak1.Value);
@@ -108,8 +109,7 @@ public sealed class BenchCommand : Command<BenchSettings>
     /// The <paramref name="threads"/>-thread peak, measured again (up to three more times, a second apart) while
     /// it stays below <see cref="BenchReport.ConcurrentShare"/> of what that many cores give at the 1-thread
     /// figure <paramref name="one"/>, keeping the best: a host that runs two vCPUs on one core for a few seconds
-    /// would otherwise halve the denominator of '% peak' (a 2-thread peak of 97.5 GFLOP/s against 97.9 on one
-    /// thread, before and after the cases, was seen on this machine, and the run read 118% of the peak).
+    /// would otherwise halve the denominator of '% peak' and report more than 100% of the peak.
     /// </summary>
     private static FmaPeakResult MeasureThreads(int threads, FmaPeakResult one)
     {

@@ -120,8 +120,8 @@ internal static class BenchReport
 
     /// <summary>
     /// The share of <c>min(threads, processors)</c> times the 1-thread peak below which an N-thread peak means
-    /// that the threads did not each have a core of their own while it was measured. Two threads on this
-    /// machine's two vCPUs read 1.84-2.02 times the 1-thread figure when each has a core.
+    /// that the threads did not each have a core of their own while it was measured: threads that each have a
+    /// core read close to N times the 1-thread figure, and two sharing one read about one time.
     /// </summary>
     internal const double ConcurrentShare = 0.8;
 
@@ -147,9 +147,8 @@ internal static class BenchReport
 
     /// <summary>
     /// A warning when the <paramref name="threads"/>-thread peak measured before the cases and the one measured after differ by more
-    /// than 15%: a host that runs two vCPUs on one core for a while halves that figure (seen on the development
-    /// machine: 97.6 instead of 183-195 GFLOP/s on two threads), and the cases in between may have run on less
-    /// than the kept peak.
+    /// than 15%: a host that runs two vCPUs on one core for a while halves that figure, and the cases in between
+    /// may have run on less than the kept peak.
     /// </summary>
     internal static string? PeakNote(IReadOnlyList<double>? figures, int threads)
     {

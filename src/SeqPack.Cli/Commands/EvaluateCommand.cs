@@ -29,7 +29,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         public override ValidationResult Validate() =>
             Model is null ? ValidationResult.Error("--model is missing; pass --model DIR (a train run folder)")
             : Data is null ? ValidationResult.Error("--data is missing; pass --data FILE")
-            : ValidationResult.Success();
+            : OptionRanges.First(OptionRanges.Integer("--threads", Threads, 1, 1024));
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -47,7 +47,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : Command<EvaluateComm
         if (settings.Json)
         {
             var line = Trainer.MetricsLine(Path.GetFileName(data.File), m, loss, saved, classify, count);
-            console.WriteLine(JsonSerializer.Serialize(line));
+            console.WriteRawLine(JsonSerializer.Serialize(line));
             return 0;
         }
         console.MarkupLine($"[bold]{Markup.Escape(Path.GetFileName(data.File))}[/]: {count} {(classify ? "examples" : "sentences")}" +

@@ -32,13 +32,18 @@ public sealed class InspectCommand(IAnsiConsole console) : Command<InspectComman
         [Description("Seed of the batch order. Default: 1.")]
         public ulong Seed { get; init; } = 1;
 
-        public override ValidationResult Validate() =>
-            BatchSize < 1 ? ValidationResult.Error($"--batch-size must be at least 1, got {BatchSize}.") : ValidationResult.Success();
+        public override ValidationResult Validate() => OptionRanges.First(
+            OptionRanges.Integer("--threads", Threads, 1, 1024),
+            OptionRanges.Integer("--batch-size", BatchSize, 1, TrainSettings.MaxCount),
+            OptionRanges.Choice("--tokenizer", Tokenizer, "chars", "words", "char", "word"));
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var data = settings.Load(TrainDefaults.Locate(settings.Data), "--data");
+        string dataPath = TrainDefaults.Locate(settings.Data);
+        string plot = settings.Plot ?? Path.Combine("runs", "inspect", Path.GetFileNameWithoutExtension(dataPath) + "-lengths.png");
+        OutputPaths.Png(plot, settings.Plot is null ? "the histogram" : "--plot", [dataPath]);
+        var data = settings.Load(dataPath, "--data");
         var tokenizer = TrainDefaults.ParseTokenizer(settings.Tokenizer);
         int[] lengths = data.Task == TaskKind.Classify
             ? data.Texts.Select(t => tokenizer.Split(t.Text).Length).ToArray()
@@ -65,7 +70,6 @@ public sealed class InspectCommand(IAnsiConsole console) : Command<InspectComman
         console.Write(padding);
         console.WriteLine($"Random batches: {random}. Packed sequences compute only the {PaddingReport.Human(random.RealSteps)} real steps.");
 
-        string plot = settings.Plot ?? Path.Combine("runs", "inspect", Path.GetFileNameWithoutExtension(data.File) + "-lengths.png");
         var folder = Path.GetDirectoryName(Path.GetFullPath(plot))!;
         Directory.CreateDirectory(folder);
         Plots.LengthHistogram(lengths, plot, $"{Path.GetFileName(data.File)}: lengths", unit);

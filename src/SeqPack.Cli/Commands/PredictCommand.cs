@@ -26,7 +26,8 @@ public sealed class PredictCommand(IAnsiConsole console, TextReader input) : Com
         public bool Json { get; init; }
 
         public override ValidationResult Validate() =>
-            Model is null ? ValidationResult.Error("--model is missing; pass --model DIR (a train run folder)") : ValidationResult.Success();
+            Model is null ? ValidationResult.Error("--model is missing; pass --model DIR (a train run folder)")
+            : OptionRanges.First(OptionRanges.Integer("--threads", Threads, 1, 1024));
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -45,14 +46,14 @@ public sealed class PredictCommand(IAnsiConsole console, TextReader input) : Com
             if (tagger)
             {
                 var tags = p.Tags!.Select(t => saved.Labels[t]).ToArray();
-                console.WriteLine(settings.Json
+                console.WriteRawLine(settings.Json
                     ? JsonSerializer.Serialize(new { tokens = tokens[i], tags, probabilities = p.TagProbabilities!.Select(x => Math.Round(x, 4)) })
                     : string.Join(" ", tokens[i].Zip(tags, (w, t) => $"{w}/{t}")));
             }
             else
             {
                 string label = saved.Labels[p.Label];
-                console.WriteLine(settings.Json
+                console.WriteRawLine(settings.Json
                     ? JsonSerializer.Serialize(new
                     {
                         text = texts[i], label, probability = Math.Round(p.Probabilities[p.Label], 4),
@@ -64,11 +65,27 @@ public sealed class PredictCommand(IAnsiConsole console, TextReader input) : Com
         return 0;
     }
 
-    private static List<string> ReadLines(TextReader reader)
+    /// <summary>The non-blank lines of <paramref name="reader"/>; a line longer than the data readers' limit is refused before it is held whole.</summary>
+    internal static List<string> ReadLines(TextReader reader, int maxChars = DataSettings.CommandLineBytes)
     {
         var lines = new List<string>();
-        while (reader.ReadLine() is string line)
-            if (!string.IsNullOrWhiteSpace(line)) lines.Add(line);
-        return lines;
+        var line = new System.Text.StringBuilder();
+        int number = 1;
+        for (int c = reader.Read(); ; c = reader.Read())
+        {
+            if (c == '\n' || c < 0)
+            {
+                if (line.Length > 0 && line[^1] == '\r') line.Length--;
+                var text = line.ToString();
+                if (!string.IsNullOrWhiteSpace(text)) lines.Add(text);
+                line.Clear();
+                number++;
+                if (c < 0) return lines;
+                continue;
+            }
+            if (line.Length >= maxChars)
+                throw new CliException($"line {number} of standard input is longer than {maxChars} characters; give texts up to that length.", ExitCodes.Data);
+            line.Append((char)c);
+        }
     }
 }

@@ -6,27 +6,16 @@ namespace SeqPack.Cli.Commands;
 /// <summary>Defaults shared by the commands: the shipped data and option parsing.</summary>
 internal static class TrainDefaults
 {
-    /// <summary>The shipped SMS spam file, relative to the repository root.</summary>
+    /// <summary>The shipped SMS spam file, relative to the program's folder (the build copies it there and the tool package carries it).</summary>
     public const string SmsSpam = "data/sms-spam/sms-spam.tsv";
 
     /// <summary>
-    /// <paramref name="path"/> as given when it exists; otherwise, for a relative path, the first match in a
-    /// folder above the working directory or above the program (so the shipped data is found from anywhere
-    /// in the repository).
+    /// The shipped default file <see cref="SmsSpam"/> beside the program, so that it is found from any working
+    /// directory; any other <paramref name="path"/> as given (relative to the working directory).
     /// </summary>
-    public static string Locate(string path)
-    {
-        if (File.Exists(path) || Path.IsPathRooted(path)) return path;
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, path);
-                if (File.Exists(candidate)) return candidate;
-            }
-        return path;
-    }
+    public static string Locate(string path) =>
+        path == SmsSpam ? Path.Combine(AppContext.BaseDirectory, SmsSpam) : path;
 
-    /// <summary><see cref="Tokenizer.Parse"/> with the error naming the option.</summary>
     /// <summary>
     /// A duration such as <c>90s</c>, <c>5m</c> or <c>1.5h</c> (a bare number is seconds), or <c>none</c> for
     /// <see cref="Timeout.InfiniteTimeSpan"/>; null when <paramref name="text"/> is not one or not positive and finite.
@@ -42,6 +31,7 @@ internal static class TrainDefaults
         return TimeSpan.FromSeconds(value * unit);
     }
 
+    /// <summary><see cref="Tokenizer.Parse"/> with the error naming the option.</summary>
     public static Tokenizer ParseTokenizer(string name, bool lowercase = false)
     {
         try { return Tokenizer.Parse(name, lowercase); }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SeqPack.Cli.Infrastructure;
 using SeqPack.Data;
+using SeqPack.Distributed;
 using SeqPack.Training;
 using Spectre.Console;
 
@@ -10,7 +11,7 @@ namespace SeqPack.Cli.Commands;
 /// Runs a <see cref="Trainer"/> for <c>seqpack train</c> and shows it: the header, a progress bar per epoch
 /// from the step reports, a line per epoch, the history table, the test score, the plots and how to resume.
 /// </summary>
-internal sealed class TrainReport(IAnsiConsole console)
+internal sealed class TrainReport(IAnsiConsole console, Communicator? world = null)
 {
     public const int InterruptedExitCode = 130;
 
@@ -36,7 +37,11 @@ internal sealed class TrainReport(IAnsiConsole console)
         });
         try
         {
-            trainer = resume ? Trainer.Resume(data, runDir) : Trainer.Create(data, runDir);
+            trainer = resume ? Trainer.Resume(data, runDir, world) : Trainer.Create(data, runDir, world);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException(CliException.Strip(e), ExitCodes.Data);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {
@@ -58,7 +63,7 @@ internal sealed class TrainReport(IAnsiConsole console)
         });
         if (result.Outcome == TrainingOutcome.Interrupted)
         {
-            console.MarkupLine($"[yellow]Interrupted[/] in epoch {result.Epoch + 1} at batch {result.Step}/{result.Steps}; checkpoint saved in {Markup.Escape(Checkpoint.Folder(runDir))}.");
+            console.MarkupLine($"[yellow]Interrupted[/] in epoch {result.Epoch + 1} at batch {result.Step}/{result.Steps}; checkpoint saved in {Markup.Escape(Checkpoint.PathOf(runDir))}.");
             console.MarkupLine($"Continue with: [bold]seqpack train --resume {Markup.Escape(runDir)}[/]");
             return InterruptedExitCode;
         }
@@ -70,6 +75,7 @@ internal sealed class TrainReport(IAnsiConsole console)
         if (result.Test is ClassMetrics test)
             console.MarkupLine($"[bold]Test[/] ({data.Test.Length} {(classify ? "examples" : "sentences")}, best epoch {state.BestEpoch}): " +
                 Markup.Escape(Summary(test, data.Labels, classify)));
+        if (world is { IsRoot: false }) return 0;   // rank 0 alone writes the run folder
         Plots.Curves(Path.Combine(runDir, "loss.png"), "Loss per epoch", "cross-entropy",
             ("train", state.History.Select(h => h.TrainLoss).ToList()), ("dev", state.History.Select(h => h.DevLoss).ToList()));
         Plots.Curves(Path.Combine(runDir, "accuracy.png"), "Dev accuracy per epoch", "accuracy",
@@ -89,6 +95,7 @@ internal sealed class TrainReport(IAnsiConsole console)
             $"{(classify ? "classifier" : "tagger")} on {Markup.Escape(data.Source)}: {what}");
         console.MarkupLine($"  {data.Train.Length} train / {data.Dev.Length} dev / {data.Test.Length} test, vocabulary {cfg.Vocabulary.Count} " +
             $"({(classify ? cfg.Tokenizer : "words")}{(cfg.Features ? " + suffix and shape features" : "")}), {trainer.Model.Network.ParameterCount():N0} parameters, {Compute.Threads} threads" +
+            (world is { Size: > 1 } ? $" × {world.Size} ranks (batches of {cfg.Training.BatchSize} split across them)" : "") +
             (data.SkippedRows > 0 ? $", [yellow]{data.SkippedRows} malformed rows skipped[/]" : ""));
         var random = PaddingReport.Of(trainer.Lengths, trainer.Batcher.Random(trainer.Lengths, new Rng(cfg.Training.Seed)));
         var bucketed = PaddingReport.Of(trainer.Lengths, trainer.Batcher.Bucketed(trainer.Lengths, new Rng(cfg.Training.Seed)));

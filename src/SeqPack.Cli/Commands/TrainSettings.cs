@@ -25,7 +25,7 @@ public sealed class TrainSettings : DataSettings
 
     [CommandOption("--task <classify|tag>")]
     [Description("Task (default: inferred from the file).")]
-    public string? Task { get; init; }
+    public string? Task { get; set; }
 
     [CommandOption("--out <DIR>")]
     [Description("Run folder. Default: runs/<timestamp>.")]
@@ -81,7 +81,7 @@ public sealed class TrainSettings : DataSettings
 
     [CommandOption("--cell <lstm|gru>")]
     [Description("Recurrent cell. Default: lstm.")]
-    public string Cell { get; init; } = "lstm";
+    public string Cell { get; set; } = "lstm";
 
     [CommandOption("--embedding-dim <N>")]
     [Description("Embedding size. Default: from the data (32 for up to 4 classes, 64 for more, 100 for tagging).")]
@@ -143,23 +143,68 @@ public sealed class TrainSettings : DataSettings
     [Description("Testing aid: behave as if Ctrl+C came after N optimiser steps.")]
     public int? StopAfterSteps { get; init; }
 
+    /// <summary>Largest --batch-size, --epochs and --patience accepted.</summary>
+    internal const int MaxCount = 1_000_000;
+    /// <summary>Largest --embedding-dim and --hidden-size accepted.</summary>
+    internal const int MaxWidth = 65_536;
+    /// <summary>Largest --layers accepted.</summary>
+    internal const int MaxLayers = 1_000;
+    /// <summary>Largest --max-length accepted (steps of one sequence).</summary>
+    internal const int MaxSteps = 100_000_000;
+    /// <summary>Largest --max-vocab accepted.</summary>
+    internal const int MaxVocabulary = 10_000_000;
+
+    /// <summary>
+    /// Training lines are read whole up to 64 KiB, or 16 bytes per step of --max-length when that is more: a
+    /// sequence of a million steps costs gigabytes and minutes per batch, so it takes an explicit --max-length.
+    /// </summary>
+    internal override int MaxLineBytes => (int)Math.Clamp(16L * (MaxLength ?? 0), CommandLineBytes, Array.MaxLength);
+
+    /// <summary>
+    /// Checks every option before any work: integers and finite numbers within their ranges, choices (any case,
+    /// normalised to lower case), options that go together, and the model's size against the memory available.
+    /// </summary>
     public override ValidationResult Validate()
     {
         if (Data is not null && (Train is not null || Dev is not null || Test is not null))
             return ValidationResult.Error("--data cannot be combined with --train/--dev/--test; give one file with --data or the split files");
         if ((Dev is not null || Test is not null) && Train is null)
             return ValidationResult.Error("--dev/--test need --train; add --train FILE");
-        if (BatchSize < 1) return ValidationResult.Error($"--batch-size must be at least 1, got {BatchSize}");
-        if (TimeBudget is not null && TrainDefaults.ParseDuration(TimeBudget) is null)
-            return ValidationResult.Error($"--time-budget '{TimeBudget}' is not a duration; give a positive number with s, m or h (90s, 5m, 1.5h), or none.");
-        if (Epochs is < 1) return ValidationResult.Error($"--epochs must be at least 1, got {Epochs}");
-        if (Patience < 1) return ValidationResult.Error($"--patience must be at least 1, got {Patience}");
-        if (Lr <= 0) return ValidationResult.Error($"--lr must be positive, got {Lr}");
-        if (Dropout is < 0 or >= 1 || WordDropout is < 0 or >= 1) return ValidationResult.Error("--dropout and --word-dropout must lie in [0, 1)");
-        if (DevFraction is < 0 or >= 1 || TestFraction is < 0 or >= 1 || DevFraction + TestFraction >= 1)
-            return ValidationResult.Error("--dev-fraction and --test-fraction must lie in [0, 1) and add up to less than 1");
-        if (EmbeddingDim is < 1 || HiddenSize is < 1 || Layers < 1) return ValidationResult.Error("--embedding-dim, --hidden-size and --layers must be at least 1");
-        if (Cell is not ("lstm" or "gru")) return ValidationResult.Error($"--cell '{Cell}' is not known; use lstm or gru");
-        return ValidationResult.Success();
+        var result = OptionRanges.First(
+            OptionRanges.Integer("--threads", Threads, 1, 1024),
+            OptionRanges.Integer("--epochs", Epochs, 1, MaxCount),
+            OptionRanges.Integer("--patience", Patience, 1, MaxCount),
+            OptionRanges.Integer("--batch-size", BatchSize, 1, MaxCount),
+            OptionRanges.Integer("--token-budget", TokenBudget, 1, int.MaxValue),
+            OptionRanges.Real("--lr", Lr, 0, 10, minOpen: true),
+            OptionRanges.Real("--weight-decay", WeightDecay, 0, 10),
+            OptionRanges.Real("--clip", Clip, 0, 1e6),
+            OptionRanges.Real("--dropout", Dropout, 0, 1, maxOpen: true),
+            OptionRanges.Real("--word-dropout", WordDropout, 0, 1, maxOpen: true),
+            OptionRanges.Real("--dev-fraction", DevFraction, 0, 1, maxOpen: true),
+            OptionRanges.Real("--test-fraction", TestFraction, 0, 1, maxOpen: true),
+            DevFraction + TestFraction >= 1
+                ? $"--dev-fraction {DevFraction} and --test-fraction {TestFraction} add up to {DevFraction + TestFraction}; together they must stay below 1"
+                : null,
+            OptionRanges.Integer("--embedding-dim", EmbeddingDim, 1, MaxWidth),
+            OptionRanges.Integer("--hidden-size", HiddenSize, 1, MaxWidth),
+            OptionRanges.Integer("--layers", Layers, 1, MaxLayers),
+            OptionRanges.Integer("--min-count", MinCount, 1, int.MaxValue),
+            OptionRanges.Integer("--max-vocab", MaxVocab, 3, MaxVocabulary),
+            OptionRanges.Integer("--max-length", MaxLength, 1, MaxSteps),
+            OptionRanges.Integer("--stop-after-steps", StopAfterSteps, 0, int.MaxValue),
+            OptionRanges.Choice("--cell", Cell, "lstm", "gru"),
+            OptionRanges.Choice("--task", Task, "classify", "tag"),
+            OptionRanges.Choice("--tokenizer", Tokenizer, "chars", "words", "char", "word"),
+            TimeBudget is not null && TrainDefaults.ParseDuration(TimeBudget) is null
+                ? $"--time-budget must be a positive duration (90s, 5m, 1.5h; a bare number is seconds) or none; got '{TimeBudget}'"
+                : null);
+        if (!result.Successful) return result;
+        Cell = Cell.ToLowerInvariant();
+        Task = Task?.ToLowerInvariant();
+        // Unset sizes take the larger of the task defaults (the task is known only once the data is read).
+        var parameters = ModelSize.Parameters(MaxVocab, EmbeddingDim ?? 100, HiddenSize ?? 128, Layers, !Unidirectional, Cell == "gru");
+        return ModelSize.Check(parameters, ModelSize.AvailableBytes(), Layers, HiddenSize ?? 128) is string tooBig
+            ? ValidationResult.Error(tooBig) : ValidationResult.Success();
     }
 }

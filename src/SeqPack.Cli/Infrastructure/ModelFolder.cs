@@ -13,19 +13,19 @@ internal static class ModelFolder
         }
         catch (DirectoryNotFoundException)
         {
-            throw new CliException($"--model '{dir}' does not exist; pass the folder a train run wrote (its --out).");
+            throw new CliException($"--model '{dir}' does not exist; pass the folder a train run wrote (its --out).", ExitCodes.Files);
         }
         catch (FileNotFoundException e) when (Path.GetFileName(e.FileName) == "config.json")
         {
-            throw new CliException($"--model '{dir}' has no config.json; pass the folder a train run wrote (its --out).");
+            throw new CliException($"--model '{dir}' has no config.json; pass the folder a train run wrote (its --out).", ExitCodes.Files);
         }
         catch (FileNotFoundException e)
         {
-            throw new CliException(e.Message);
+            throw new CliException(e.Message, ExitCodes.Files);
         }
         catch (InvalidDataException e)
         {
-            throw new CliException(e.Message);
+            throw new CliException(e.Message, ExitCodes.Data);
         }
     }
 }

@@ -28,6 +28,7 @@ public static class Autograd
     /// <summary>The scope returned by <see cref="NoGrad"/>; dispose it to resume recording.</summary>
     public readonly struct NoGradScope : IDisposable
     {
+        /// <summary>Ends this scope: recording resumes once every enclosing <see cref="NoGrad"/> scope on this thread is disposed too.</summary>
         public void Dispose() => noGradDepth--;
     }
 

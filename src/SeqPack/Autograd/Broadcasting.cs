@@ -93,4 +93,31 @@ internal static class Broadcasting
         }
         return new Tensor(result, shape.ToArray());
     }
+
+    /// <summary>
+    /// For every element of <paramref name="outShape"/> (row-major), the flat index of the element of a tensor
+    /// of <paramref name="inShape"/> broadcast to it; null when the shapes are equal (the identity). The caller
+    /// has checked that <paramref name="inShape"/> broadcasts to <paramref name="outShape"/>.
+    /// </summary>
+    public static int[]? SourceOffsets(ReadOnlySpan<int> inShape, int[] outShape)
+    {
+        if (Shapes.Equal(inShape, outShape)) return null;
+        var st = AlignedStrides(inShape, outShape);
+        int rank = outShape.Length;
+        var offsets = new int[Shapes.Product(outShape, 0, rank)];
+        var index = new int[rank];
+        int src = 0;
+        for (int i = 0; i < offsets.Length; i++)
+        {
+            offsets[i] = src;
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                src += st[d];
+                if (++index[d] < outShape[d]) break;
+                src -= st[d] * outShape[d];
+                index[d] = 0;
+            }
+        }
+        return offsets;
+    }
 }

@@ -66,14 +66,32 @@ public sealed partial class Tensor
         ArgumentNullException.ThrowIfNull(b);
     }
 
+    /// <summary>Elementwise <c>a + b</c> with broadcasting; the same as <see cref="Add"/>.</summary>
+    /// <exception cref="ArgumentNullException">An operand is null.</exception>
+    /// <exception cref="ArgumentException">The shapes cannot be broadcast together; the message names both.</exception>
     public static Tensor operator +(Tensor a, Tensor b) => Add(a, b);
+    /// <summary>Elementwise <c>a - b</c> with broadcasting; the same as <see cref="Sub"/>.</summary>
+    /// <exception cref="ArgumentNullException">An operand is null.</exception>
+    /// <exception cref="ArgumentException">The shapes cannot be broadcast together; the message names both.</exception>
     public static Tensor operator -(Tensor a, Tensor b) => Sub(a, b);
+    /// <summary>Elementwise <c>a * b</c> with broadcasting (not a matrix product); the same as <see cref="Mul"/>.</summary>
+    /// <exception cref="ArgumentNullException">An operand is null.</exception>
+    /// <exception cref="ArgumentException">The shapes cannot be broadcast together; the message names both.</exception>
     public static Tensor operator *(Tensor a, Tensor b) => Mul(a, b);
+    /// <summary>Elementwise <c>a / b</c> with broadcasting (IEEE division: a zero divisor gives ±∞ or NaN); the same as <see cref="Div"/>.</summary>
+    /// <exception cref="ArgumentNullException">An operand is null.</exception>
+    /// <exception cref="ArgumentException">The shapes cannot be broadcast together; the message names both.</exception>
     public static Tensor operator /(Tensor a, Tensor b) => Div(a, b);
+    /// <summary>Elementwise negation <c>-a</c>, a tensor of <paramref name="a"/>'s shape; the same as <c>a.Affine(-1)</c>.</summary>
     public static Tensor operator -(Tensor a) => a.Affine(-1f);
+    /// <summary>Multiplies every element of <paramref name="a"/> by <paramref name="s"/>; the result has <paramref name="a"/>'s shape (<c>a.Affine(s)</c>).</summary>
     public static Tensor operator *(Tensor a, float s) => a.Affine(s);
+    /// <summary>Multiplies every element of <paramref name="a"/> by <paramref name="s"/>; the result has <paramref name="a"/>'s shape (<c>a.Affine(s)</c>).</summary>
     public static Tensor operator *(float s, Tensor a) => a.Affine(s);
+    /// <summary>Multiplies every element of <paramref name="a"/> by <c>1 / s</c> (so <c>s = 0</c> gives ±∞ or NaN); the result has <paramref name="a"/>'s shape.</summary>
     public static Tensor operator /(Tensor a, float s) => a.Affine(1f / s);
+    /// <summary>Adds <paramref name="s"/> to every element of <paramref name="a"/>; the result has <paramref name="a"/>'s shape (<c>a.Affine(1, s)</c>).</summary>
     public static Tensor operator +(Tensor a, float s) => a.Affine(1f, s);
+    /// <summary>Subtracts <paramref name="s"/> from every element of <paramref name="a"/>; the result has <paramref name="a"/>'s shape (<c>a.Affine(1, -s)</c>).</summary>
     public static Tensor operator -(Tensor a, float s) => a.Affine(1f, -s);
 }

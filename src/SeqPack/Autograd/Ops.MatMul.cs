@@ -40,7 +40,8 @@ public sealed partial class Tensor
         var batch = Shapes.Broadcast(batchA, batchB, "MatMul");
         int count = Shapes.Product(batch, 0, batch.Length);
         var outShape = batch.Concat(new[] { m, n }).ToArray();
-        var r = new float[count * m * n];
+        // Every element is written by the GEMM (beta = 0 never reads C), so the buffer need not be zeroed first.
+        var r = GC.AllocateUninitializedArray<float>(count * m * n);
         // Expand the batch dimensions (no copy when they already match) and multiply matrix by matrix.
         var ea = ExpandBatch(a, batch);
         var eb = ExpandBatch(b, batch);

@@ -11,14 +11,18 @@ internal readonly record struct CsvRecord(int Line, string[]? Fields, string? Er
 /// </summary>
 internal static class CsvRecords
 {
-    public static IEnumerable<CsvRecord> Parse(IReadOnlyList<RawLine> lines, char separator = ',')
+    /// <summary>
+    /// The records of <paramref name="lines"/>; a record longer than <paramref name="maxRecordChars"/> (or one that
+    /// starts on a cut line) is an error record, so a quote that is never closed cannot swallow the file.
+    /// </summary>
+    public static IEnumerable<CsvRecord> Parse(IReadOnlyList<RawLine> lines, int maxRecordChars = int.MaxValue, char separator = ',')
     {
         int i = 0;
         while (i < lines.Count)
         {
             var start = lines[i];
             if (start.Text is null) { i++; yield return new CsvRecord(start.Number, null, "the line is not valid UTF-8"); continue; }
-            if (start.Text.Length == 0) { i++; continue; }
+            if (start.Text.Length == 0 && !start.Cut) { i++; continue; }
             var fields = new List<string>();
             var field = new StringBuilder();
             bool quoted = false, wasQuoted = false;
@@ -29,7 +33,9 @@ internal static class CsvRecords
             {
                 if (pos == text.Length)
                 {
+                    if (lines[i].Cut) { error = $"line {lines[i].Number} is {lines[i].Bytes} bytes long, more than the limit per line"; break; }
                     if (!quoted) break;
+                    if (field.Length > maxRecordChars) { error = $"a quoted field runs past {maxRecordChars} characters (is a closing quote missing?)"; break; }
                     i++;                                   // the quoted field continues on the next line
                     if (i >= lines.Count) { error = "a quoted field is not closed before the end of the file"; break; }
                     if (lines[i].Text is null) { error = $"line {lines[i].Number} inside a quoted field is not valid UTF-8"; break; }

@@ -14,23 +14,39 @@ namespace SeqPack.Data;
 /// </remarks>
 public static class DataReader
 {
+    private const int MaxCutWarnings = 3;
+
     /// <summary>Reads <paramref name="path"/>, inferring the format and the task unless <paramref name="options"/> fixes them.</summary>
     public static Dataset Read(string path, DataReaderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        options ??= new DataReaderOptions();
         if (!File.Exists(path))
             throw new FileNotFoundException($"The data file '{path}' does not exist; check the path.", path);
-        var format = options.Format ?? FormatOf(path);
-        var lines = Utf8Lines.Read(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        return Read(stream, path, options);
+    }
+
+    /// <summary>
+    /// Reads the data file held by <paramref name="stream"/>; <paramref name="name"/> stands for the file in messages
+    /// and, unless <paramref name="options"/> fixes the format, gives it by its extension.
+    /// </summary>
+    public static Dataset Read(Stream stream, string name, DataReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        options ??= new DataReaderOptions();
+        if (options.MaxLineBytes < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxLineBytes, "DataReaderOptions.MaxLineBytes must be at least 1.");
+        var format = options.Format ?? FormatOf(name);
+        var lines = Utf8Lines.Read(stream, options.MaxLineBytes);
         var rows = format switch
         {
-            DataFileFormat.Tsv => TsvRows(lines),
-            DataFileFormat.Csv => CsvRows(path, lines, options),
+            DataFileFormat.Tsv => TsvRows(lines, options.MaxLineBytes),
+            DataFileFormat.Csv => CsvRows(name, lines, options),
             _ => JsonRows(lines, options),
         };
         var task = options.Task ?? InferTask(format, rows);
-        return Build(path, task, rows, options);
+        return Build(name, task, rows, options);
     }
 
     /// <summary>The format that the extension of <paramref name="path"/> names: .csv, .jsonl/.json, otherwise TSV.</summary>
@@ -42,9 +58,16 @@ public static class DataReader
     };
 
     /// <summary>A row before it is checked: (first, second) are (label, text) or (tokens, tags) depending on the task.</summary>
-    private sealed record Row(int Line, string? First, string? Second, string[]? FirstList, string[]? SecondList, string? Error);
+    private sealed record Row(int Line, string? First, string? Second, string[]? FirstList, string[]? SecondList, string? Error)
+    {
+        /// <summary>The full length in bytes of a line that was cut at the line limit; 0 for a whole line.</summary>
+        public long CutFrom { get; init; }
+    }
 
-    private static List<Row> TsvRows(List<RawLine> lines)
+    private static string TooLong(RawLine line, int limit) =>
+        $"the line is {line.Bytes} bytes long, more than the limit of {limit} bytes per line (a longer --max-length raises it)";
+
+    private static List<Row> TsvRows(List<RawLine> lines, int maxLineBytes)
     {
         var rows = new List<Row>();
         foreach (var line in lines)
@@ -53,8 +76,8 @@ public static class DataReader
             if (line.Text.Length == 0) continue;
             var parts = line.Text.Split('\t');
             rows.Add(parts.Length == 2
-                ? new Row(line.Number, parts[0], parts[1], null, null, null)
-                : new Row(line.Number, null, null, null, null, $"expected 2 tab-separated columns, found {parts.Length}"));
+                ? new Row(line.Number, parts[0], parts[1], null, null, null) { CutFrom = line.Cut ? line.Bytes : 0 }
+                : new Row(line.Number, null, null, null, null, line.Cut && parts.Length < 2 ? TooLong(line, maxLineBytes) : $"expected 2 tab-separated columns, found {parts.Length}"));
         }
         return rows;
     }
@@ -65,7 +88,7 @@ public static class DataReader
         string[]? header = null;
         int first = -1, second = -1;
         bool tagging = false;
-        foreach (var record in CsvRecords.Parse(lines))
+        foreach (var record in CsvRecords.Parse(lines, options.MaxLineBytes))
         {
             if (header is null)
             {
@@ -98,6 +121,7 @@ public static class DataReader
         var rows = new List<Row>();
         foreach (var line in lines)
         {
+            if (line.Cut) { rows.Add(new Row(line.Number, null, null, null, null, TooLong(line, options.MaxLineBytes))); continue; }
             if (line.Text is null) { rows.Add(new Row(line.Number, null, null, null, null, "the line is not valid UTF-8")); continue; }
             if (string.IsNullOrWhiteSpace(line.Text)) continue;
             try
@@ -165,10 +189,12 @@ public static class DataReader
     {
         var texts = new List<LabeledText>();
         var sentences = new List<TaggedSentence>();
-        int skipped = 0;
+        int skipped = 0, cut = 0;
         foreach (var row in rows)
         {
             string? error = row.Error;
+            if (error is null && row.CutFrom > 0 && task == TaskKind.Tag)
+                error = TooLong(new RawLine(row.Line, null, true, row.CutFrom), options.MaxLineBytes);
             if (error is null && task == TaskKind.Classify)
             {
                 string label = (row.First ?? "").Trim();
@@ -176,7 +202,13 @@ public static class DataReader
                 if (row.FirstList is not null) error = "a tagging row (tokens/tags) in a classification file";
                 else if (label.Length == 0) error = "the label is empty";
                 else if (string.IsNullOrWhiteSpace(text)) error = "the text is empty";
-                else texts.Add(new LabeledText(text, label));
+                else
+                {
+                    texts.Add(new LabeledText(text, label));
+                    // A classifier reads a prefix of a text as well as the whole; cutting keeps memory bounded.
+                    if (row.CutFrom > 0 && ++cut <= MaxCutWarnings)
+                        Warnings.Warn($"{path}:{row.Line}: the line is {row.CutFrom} bytes long; its text was cut to the limit of {options.MaxLineBytes} bytes per line.");
+                }
             }
             else if (error is null)
             {
@@ -191,6 +223,8 @@ public static class DataReader
             if (!options.SkipBadRows) throw new DataFormatException(path, row.Line, error + " (fix the row, or skip bad rows)");
             skipped++;
         }
+        if (cut > MaxCutWarnings)
+            Warnings.Warn($"{path}: {cut} lines in all were cut to the limit of {options.MaxLineBytes} bytes per line.");
         return new Dataset(path, task, texts, sentences, skipped);
     }
 }

@@ -61,4 +61,14 @@ public sealed record DataReaderOptions
 
     /// <summary>CSV/JSONL column holding the space-separated tags (tagging; a JSON array in JSONL).</summary>
     public string TagsColumn { get; init; } = "tags";
+
+    /// <summary>The default of <see cref="MaxLineBytes"/>: 1 MiB.</summary>
+    public const int DefaultMaxLineBytes = 1 << 20;
+
+    /// <summary>
+    /// The longest line read whole, in bytes. A longer line is never held in memory beyond this: its text is cut
+    /// with a warning (<see cref="Warnings"/>) for classification TSV, and it is a malformed row otherwise
+    /// (a cut tagging row or JSON object would be wrong, not shorter).
+    /// </summary>
+    public int MaxLineBytes { get; init; } = DefaultMaxLineBytes;
 }

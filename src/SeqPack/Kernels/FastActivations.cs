@@ -6,18 +6,20 @@ namespace SeqPack.Kernels;
 // ============================================================================================================
 // FastActivations: vectorised tanh, sigmoid and exp(-y) for the fused recurrent cell kernels.
 //
-// API (all internal, all pure functions of each lane, all [AggressiveInlining]):
-//   Vector512<float> Tanh(Vector512<float> x)      Vector256<float> Tanh(Vector256<float> x)      float Tanh(float x)
-//   Vector512<float> Sigmoid(Vector512<float> x)   Vector256<float> Sigmoid(Vector256<float> x)   float Sigmoid(float x)
-//   Vector512<float> ExpNeg(Vector512<float> y)    Vector256<float> ExpNeg(Vector256<float> y)    float ExpNeg(float y)
+// API (all internal, all pure functions of each lane, all [AggressiveInlining]; every one at Vector512,
+// Vector256, Vector128 and float):
+//   Tanh(x)   Sigmoid(x)   ExpNeg(y)
 //   void Tanh(ReadOnlySpan<float> x, Span<float> destination)      (x and destination may be the same span)
 //   void Sigmoid(ReadOnlySpan<float> x, Span<float> destination)
 //
-// Use inside a cell loop: pick the width once (Vector512.IsHardwareAccelerated, else Vector256..., else scalar),
-// load the gate pre-activations, call e.g. FastActivations.Sigmoid(v), and finish the tail with the scalar
-// overload. Every overload performs the same float operations in the same order (FMA where the vector code
-// uses FMA), so the scalar tail gives the same bits as a vector lane: results never depend on where an element
-// falls in a span or on the vector width.
+// Use inside a cell loop: pick the width once (Vector512.IsHardwareAccelerated, else Vector256, else Vector128,
+// else scalar), load the gate pre-activations, call e.g. FastActivations.Sigmoid(v), and finish the tail with the
+// scalar overload. Every overload performs the same float operations in the same order, so the scalar tail gives
+// the same bits as a vector lane: results never depend on where an element falls in a span or on the vector width.
+// Multiply-adds are MultiplyAddEstimate at every width (float.MultiplyAddEstimate in the scalar overloads): fused
+// where the hardware has FMA (x86 FMA3, ARM64), a multiply and an add where it has not (SSE-only x86, where an
+// exact FusedMultiplyAdd would fall back to a software routine per element); the runtime makes the same choice for
+// all widths, so lanes and tails still agree.
 //
 // Accuracy against double precision (measured exhaustively over every float in [-30, 30] for tanh and
 // [-87, 30] for sigmoid; FastActivationsTests asserts ≤ 2e-7 on a dense grid plus special values):
@@ -63,15 +65,15 @@ internal static unsafe class FastActivations
         var underflow = Vector512.GreaterThan(y, Vector512.Create(MaxY));
         y = Vector512.Min(y, Vector512.Create(MaxY));
         var n = Vector512.Round(y * Vector512.Create(-Log2E));                      // n ∈ [-126, 0]
-        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), -y);
-        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Lo), r);            // |r| ≤ ln2/2
-        var p = Vector512.FusedMultiplyAdd(Vector512.Create(E7), r, Vector512.Create(E6));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(E5));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(E4));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(E3));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(E2));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1f));
+        var r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-Ln2Hi), -y);
+        r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-Ln2Lo), r);            // |r| ≤ ln2/2
+        var p = Vector512.MultiplyAddEstimate(Vector512.Create(E7), r, Vector512.Create(E6));
+        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(E5));
+        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(E4));
+        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(E3));
+        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(E2));
+        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(1f));
+        p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(1f));
         var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32Native(n) + Vector512.Create(127), 23).AsSingle();
         return Vector512.AndNot(p * scale, underflow);
     }
@@ -83,17 +85,37 @@ internal static unsafe class FastActivations
         var underflow = Vector256.GreaterThan(y, Vector256.Create(MaxY));
         y = Vector256.Min(y, Vector256.Create(MaxY));
         var n = Vector256.Round(y * Vector256.Create(-Log2E));
-        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), -y);
-        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
-        var p = Vector256.FusedMultiplyAdd(Vector256.Create(E7), r, Vector256.Create(E6));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(E5));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(E4));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(E3));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(E2));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1f));
+        var r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-Ln2Hi), -y);
+        r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-Ln2Lo), r);
+        var p = Vector256.MultiplyAddEstimate(Vector256.Create(E7), r, Vector256.Create(E6));
+        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(E5));
+        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(E4));
+        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(E3));
+        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(E2));
+        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(1f));
+        p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(1f));
         var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
         return Vector256.AndNot(p * scale, underflow);
+    }
+
+    /// <inheritdoc cref="ExpNeg(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> ExpNeg(Vector128<float> y)
+    {
+        var underflow = Vector128.GreaterThan(y, Vector128.Create(MaxY));
+        y = Vector128.Min(y, Vector128.Create(MaxY));
+        var n = Vector128.Round(y * Vector128.Create(-Log2E));
+        var r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-Ln2Hi), -y);
+        r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-Ln2Lo), r);
+        var p = Vector128.MultiplyAddEstimate(Vector128.Create(E7), r, Vector128.Create(E6));
+        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(E5));
+        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(E4));
+        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(E3));
+        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(E2));
+        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(1f));
+        p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(1f));
+        var scale = Vector128.ShiftLeft(Vector128.ConvertToInt32Native(n) + Vector128.Create(127), 23).AsSingle();
+        return Vector128.AndNot(p * scale, underflow);
     }
 
     /// <inheritdoc cref="ExpNeg(Vector512{float})"/>
@@ -103,15 +125,15 @@ internal static unsafe class FastActivations
         bool underflow = y > MaxY;
         y = MathF.Min(y, MaxY);
         float n = MathF.Round(y * -Log2E);
-        float r = MathF.FusedMultiplyAdd(n, -Ln2Hi, -y);
-        r = MathF.FusedMultiplyAdd(n, -Ln2Lo, r);
-        float p = MathF.FusedMultiplyAdd(E7, r, E6);
-        p = MathF.FusedMultiplyAdd(p, r, E5);
-        p = MathF.FusedMultiplyAdd(p, r, E4);
-        p = MathF.FusedMultiplyAdd(p, r, E3);
-        p = MathF.FusedMultiplyAdd(p, r, E2);
-        p = MathF.FusedMultiplyAdd(p, r, 1f);
-        p = MathF.FusedMultiplyAdd(p, r, 1f);
+        float r = float.MultiplyAddEstimate(n, -Ln2Hi, -y);
+        r = float.MultiplyAddEstimate(n, -Ln2Lo, r);
+        float p = float.MultiplyAddEstimate(E7, r, E6);
+        p = float.MultiplyAddEstimate(p, r, E5);
+        p = float.MultiplyAddEstimate(p, r, E4);
+        p = float.MultiplyAddEstimate(p, r, E3);
+        p = float.MultiplyAddEstimate(p, r, E2);
+        p = float.MultiplyAddEstimate(p, r, 1f);
+        p = float.MultiplyAddEstimate(p, r, 1f);
         return underflow ? 0f : p * BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
     }
 
@@ -137,6 +159,15 @@ internal static unsafe class FastActivations
 
     /// <inheritdoc cref="Sigmoid(Vector512{float})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sigmoid(Vector128<float> x)
+    {
+        var z = ExpNeg(Vector128.Abs(x));
+        var numerator = Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<float>.Zero), z, Vector128<float>.One);
+        return numerator / (Vector128<float>.One + z);
+    }
+
+    /// <inheritdoc cref="Sigmoid(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float x)
     {
         float z = ExpNeg(MathF.Abs(x));
@@ -153,12 +184,12 @@ internal static unsafe class FastActivations
         var t = ExpNeg(ax + ax);
         var large = (Vector512<float>.One - t) / (Vector512<float>.One + t);
         var s = ax * ax;
-        var p = Vector512.FusedMultiplyAdd(Vector512.Create(T5), s, Vector512.Create(T4));
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(T3));
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(T2));
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(T1));
-        p = Vector512.FusedMultiplyAdd(p, s, Vector512.Create(T0));
-        var small = Vector512.FusedMultiplyAdd(ax * s, p, ax);
+        var p = Vector512.MultiplyAddEstimate(Vector512.Create(T5), s, Vector512.Create(T4));
+        p = Vector512.MultiplyAddEstimate(p, s, Vector512.Create(T3));
+        p = Vector512.MultiplyAddEstimate(p, s, Vector512.Create(T2));
+        p = Vector512.MultiplyAddEstimate(p, s, Vector512.Create(T1));
+        p = Vector512.MultiplyAddEstimate(p, s, Vector512.Create(T0));
+        var small = Vector512.MultiplyAddEstimate(ax * s, p, ax);
         var magnitude = Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(TanhSmall)), small, large);
         var sign = Vector512.Create(-0f);
         return (magnitude & ~sign) | (x & sign);
@@ -172,14 +203,33 @@ internal static unsafe class FastActivations
         var t = ExpNeg(ax + ax);
         var large = (Vector256<float>.One - t) / (Vector256<float>.One + t);
         var s = ax * ax;
-        var p = Vector256.FusedMultiplyAdd(Vector256.Create(T5), s, Vector256.Create(T4));
-        p = Vector256.FusedMultiplyAdd(p, s, Vector256.Create(T3));
-        p = Vector256.FusedMultiplyAdd(p, s, Vector256.Create(T2));
-        p = Vector256.FusedMultiplyAdd(p, s, Vector256.Create(T1));
-        p = Vector256.FusedMultiplyAdd(p, s, Vector256.Create(T0));
-        var small = Vector256.FusedMultiplyAdd(ax * s, p, ax);
+        var p = Vector256.MultiplyAddEstimate(Vector256.Create(T5), s, Vector256.Create(T4));
+        p = Vector256.MultiplyAddEstimate(p, s, Vector256.Create(T3));
+        p = Vector256.MultiplyAddEstimate(p, s, Vector256.Create(T2));
+        p = Vector256.MultiplyAddEstimate(p, s, Vector256.Create(T1));
+        p = Vector256.MultiplyAddEstimate(p, s, Vector256.Create(T0));
+        var small = Vector256.MultiplyAddEstimate(ax * s, p, ax);
         var magnitude = Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(TanhSmall)), small, large);
         var sign = Vector256.Create(-0f);
+        return (magnitude & ~sign) | (x & sign);
+    }
+
+    /// <inheritdoc cref="Tanh(Vector512{float})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Tanh(Vector128<float> x)
+    {
+        var ax = Vector128.Abs(x);
+        var t = ExpNeg(ax + ax);
+        var large = (Vector128<float>.One - t) / (Vector128<float>.One + t);
+        var s = ax * ax;
+        var p = Vector128.MultiplyAddEstimate(Vector128.Create(T5), s, Vector128.Create(T4));
+        p = Vector128.MultiplyAddEstimate(p, s, Vector128.Create(T3));
+        p = Vector128.MultiplyAddEstimate(p, s, Vector128.Create(T2));
+        p = Vector128.MultiplyAddEstimate(p, s, Vector128.Create(T1));
+        p = Vector128.MultiplyAddEstimate(p, s, Vector128.Create(T0));
+        var small = Vector128.MultiplyAddEstimate(ax * s, p, ax);
+        var magnitude = Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(TanhSmall)), small, large);
+        var sign = Vector128.Create(-0f);
         return (magnitude & ~sign) | (x & sign);
     }
 
@@ -192,12 +242,12 @@ internal static unsafe class FastActivations
         if (ax < TanhSmall)
         {
             float s = ax * ax;
-            float p = MathF.FusedMultiplyAdd(T5, s, T4);
-            p = MathF.FusedMultiplyAdd(p, s, T3);
-            p = MathF.FusedMultiplyAdd(p, s, T2);
-            p = MathF.FusedMultiplyAdd(p, s, T1);
-            p = MathF.FusedMultiplyAdd(p, s, T0);
-            magnitude = MathF.FusedMultiplyAdd(ax * s, p, ax);
+            float p = float.MultiplyAddEstimate(T5, s, T4);
+            p = float.MultiplyAddEstimate(p, s, T3);
+            p = float.MultiplyAddEstimate(p, s, T2);
+            p = float.MultiplyAddEstimate(p, s, T1);
+            p = float.MultiplyAddEstimate(p, s, T0);
+            magnitude = float.MultiplyAddEstimate(ax * s, p, ax);
         }
         else
         {
@@ -220,6 +270,7 @@ internal static unsafe class FastActivations
     {
         static abstract Vector512<float> Invoke(Vector512<float> x);
         static abstract Vector256<float> Invoke(Vector256<float> x);
+        static abstract Vector128<float> Invoke(Vector128<float> x);
         static abstract float Invoke(float x);
     }
 
@@ -228,6 +279,7 @@ internal static unsafe class FastActivations
     {
         public static Vector512<float> Invoke(Vector512<float> x) => Tanh(x);
         public static Vector256<float> Invoke(Vector256<float> x) => Tanh(x);
+        public static Vector128<float> Invoke(Vector128<float> x) => Tanh(x);
         public static float Invoke(float x) => Tanh(x);
     }
 
@@ -236,6 +288,7 @@ internal static unsafe class FastActivations
     {
         public static Vector512<float> Invoke(Vector512<float> x) => Sigmoid(x);
         public static Vector256<float> Invoke(Vector256<float> x) => Sigmoid(x);
+        public static Vector128<float> Invoke(Vector128<float> x) => Sigmoid(x);
         public static float Invoke(float x) => Sigmoid(x);
     }
 
@@ -255,6 +308,9 @@ internal static unsafe class FastActivations
         else if (Vector256.IsHardwareAccelerated)
             for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
                 TOp.Invoke(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
+        if (Vector128.IsHardwareAccelerated)
+            for (; i <= x.Length - Vector128<float>.Count; i += Vector128<float>.Count)
+                TOp.Invoke(Vector128.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
         for (; i < x.Length; i++)
             Unsafe.Add(ref dst, i) = TOp.Invoke(Unsafe.Add(ref src, i));
     }
@@ -285,6 +341,15 @@ internal static unsafe class FastActivations
             else
                 for (; k <= n - Vector256<float>.Count; k += Vector256<float>.Count)
                     TOp.Invoke(Vector256.Load(x + k)).Store(x + k);
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            if (bias != null)
+                for (; k <= n - Vector128<float>.Count; k += Vector128<float>.Count)
+                    TOp.Invoke(Vector128.Load(x + k) + Vector128.Load(bias + k)).Store(x + k);
+            else
+                for (; k <= n - Vector128<float>.Count; k += Vector128<float>.Count)
+                    TOp.Invoke(Vector128.Load(x + k)).Store(x + k);
         }
         for (; k < n; k++) x[k] = TOp.Invoke(bias == null ? x[k] : x[k] + bias[k]);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace SeqPack.Kernels;
@@ -26,6 +27,14 @@ internal static unsafe class GemmDriver
     /// <summary>Below this many multiply-adds a product runs on the calling thread only.</summary>
     private const long ParallelThreshold = 1L << 17;
 
+    /// <summary>
+    /// Fewest multiply-adds worth a thread of its own: a product takes at most one thread per this many
+    /// (half of <see cref="ParallelThreshold"/>, so two threads start exactly where the parallel split does). A
+    /// hand-off costs about a microsecond, so on many cores a mid-sized product stops adding threads before
+    /// their shares shrink to that: 16 threads from 2^20 multiply-adds, 64 from 2^22.
+    /// </summary>
+    private const long MinMultiplyAddsPerThread = ParallelThreshold / 2;
+
     /// <summary>Parallel tasks per thread of a small product: a few, so that a thread slowed by a busy core does not hold the rest up.</summary>
     private const int TasksPerThread = 4;
 
@@ -51,6 +60,8 @@ internal static unsafe class GemmDriver
             TransA = transA, TransB = transB, M = m, N = n, K = k, Alpha = alpha, Beta = beta,
             A = a, Lda = lda, B = b, Ldb = ldb, PackedB = packedB, C = c, Ldc = ldc,
         };
+        threads = (int)Math.Min(threads, Math.Max(1, (long)m * n * k / MinMultiplyAddsPerThread));
+        job.DirectB = !NoDirect && packedB == null && !transB && plan.Isa != GemmIsa.Scalar && m <= DirectBRows * plan.MR;
         int panels = (n + plan.NR - 1) / plan.NR, rowGroups = (m + plan.MR - 1) / plan.MR;
         if (threads <= 1 || (long)m * n * k < ParallelThreshold || (panels < 2 && rowGroups < 2))
         {
@@ -70,7 +81,7 @@ internal static unsafe class GemmDriver
         int perThread = (long)m * n * k < LargeProduct ? TasksPerThread : 1;
         job.Tasks = Math.Min(units, threads * perThread);
         job.Units = units;
-        WorkerPool.Run(job, job.Tasks);
+        WorkerPool.Run(job, job.Tasks, threads);
     }
 
     /// <summary>
@@ -106,10 +117,10 @@ internal static unsafe class GemmDriver
                         bp = shared;
                         var pack = new PackBJob { TransB = job.TransB, B = job.B, Ldb = job.Ldb, P0 = pc, J0 = jc, Kc = kc, Nc = nc, NR = job.NR, Dst = bp,
                             Panels = panels, Tasks = Math.Min(panels, threads) };
-                        WorkerPool.Run(pack, pack.Tasks);
+                        WorkerPool.Run(pack, pack.Tasks, threads);
                     }
                     var rows = new RowBlockJob { Job = job, RowsPerBlock = rowsPerBlock, Jc = jc, Nc = nc, Pc = pc, Kc = kc, Bp = bp };
-                    WorkerPool.Run(rows, blocks);
+                    WorkerPool.Run(rows, blocks, threads);
                 }
             }
         }
@@ -142,7 +153,7 @@ internal static unsafe class GemmDriver
         public readonly void Execute(int index)
         {
             int i0 = index * RowsPerBlock, i1 = Math.Min(Job.M, i0 + RowsPerBlock);
-            Job.RowBlock(i0, i1 - i0, Jc, Nc, Pc, Kc, Bp);
+            Job.RowBlock(i0, i1 - i0, Jc, Nc, Pc, Kc, Bp, 0);
         }
     }
 
@@ -160,6 +171,14 @@ internal static unsafe class GemmDriver
             return pointer;
         }
     }
+
+    /// <summary>
+    /// A product with at most this many register blocks of rows (and an untransposed B that is not pre-packed)
+    /// reads B in place instead of packing it: each element of B then meets only one or two register blocks,
+    /// so packing (read B, write the panels, read them again) would cost more memory traffic than the product
+    /// itself, which streams B once. The kernels sum every element in the same order either way: same bits.
+    /// </summary>
+    private const int DirectBRows = 2;
 
     /// <summary>At or above this many multiply-adds a product is split into one block per thread.</summary>
     private const long LargeProduct = 1L << 24;
@@ -194,7 +213,7 @@ internal static unsafe class GemmDriver
         public float Alpha, Beta;
         public float* A, B, PackedB, C;
         public nint Lda, Ldb, Ldc;
-        public bool SplitColumns;
+        public bool SplitColumns, DirectB;
         public int Tasks, Units;
 
         public readonly void Execute(int index)
@@ -206,11 +225,11 @@ internal static unsafe class GemmDriver
 
         /// <summary>
         /// Whether the kernels read A in place instead of packing it: a short, untransposed A on the Vector256
-        /// family (BLIS's "sup" idea). A recurrent step's A is a few rows of h or dGates that every panel of
+        /// and Vector128 families (BLIS's "sup" idea). A recurrent step's A is a few rows of h or dGates that every panel of
         /// the large pre-packed weight meets once; packing them costs as much as the product's own loads, and
         /// rows that are already contiguous in k gain nothing from it.
         /// </summary>
-        private readonly bool DirectA => !NoDirect && Isa == GemmIsa.Vector256 && !TransA && M <= MC;
+        private readonly bool DirectA => !NoDirect && (Isa is GemmIsa.Vector256 or GemmIsa.Vector128) && !TransA && M <= MC;
 
         /// <summary>Computes rows i0..i1 and columns j0..j1 of C (j0 a multiple of NR).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -223,6 +242,11 @@ internal static unsafe class GemmDriver
                 for (int pc = 0; pc < K; pc += KC)
                 {
                     int kc = Math.Min(KC, K - pc);
+                    if (DirectB)
+                    {
+                        DirectBBlock(i0, i1, jc, nc, pc, kc, buffers.B);
+                        continue;
+                    }
                     float* bp;
                     if (PackedB != null)
                         bp = PackedBlock(pc, jc, kc);
@@ -232,8 +256,25 @@ internal static unsafe class GemmDriver
                         GemmPacking.PackB(TransB, B, Ldb, pc, jc, kc, nc, NR, bp);
                     }
                     for (int ic = i0; ic < i1; ic += MC)
-                        RowBlock(ic, Math.Min(MC, i1 - ic), jc, nc, pc, kc, bp);
+                        RowBlock(ic, Math.Min(MC, i1 - ic), jc, nc, pc, kc, bp, 0);
                 }
+            }
+        }
+
+        /// <summary>
+        /// One KC block of a <see cref="DirectB"/> product: the full NR-column panels read B in place; only the
+        /// right-edge panel (fewer than NR columns, which a kernel must not read past) is packed, into
+        /// <paramref name="edgePanel"/>.
+        /// </summary>
+        private readonly void DirectBBlock(int i0, int i1, int jc, int nc, int pc, int kc, float* edgePanel)
+        {
+            int full = nc / NR * NR;
+            if (full < nc) GemmPacking.PackB(false, B, Ldb, pc, jc + full, kc, nc - full, NR, edgePanel);
+            for (int ic = i0; ic < i1; ic += MC)
+            {
+                int mc = Math.Min(MC, i1 - ic);
+                if (full > 0) RowBlock(ic, mc, jc, full, pc, kc, B + (nint)pc * Ldb + jc, Ldb);
+                if (full < nc) RowBlock(ic, mc, jc + full, nc - full, pc, kc, edgePanel, 0);
             }
         }
 
@@ -241,30 +282,35 @@ internal static unsafe class GemmDriver
         public readonly float* PackedBlock(int pc, int jc, int kc)
             => PackedB + (nint)pc * ((N + NR - 1) / NR * NR) + (nint)(jc / NR) * kc * NR;
 
-        /// <summary>Rows ic..ic+mc (mc ≤ MC) of C against one packed B block (KC block pc, columns jc..jc+nc).</summary>
-        public readonly void RowBlock(int ic, int mc, int jc, int nc, int pc, int kc, float* bp)
+        /// <summary>
+        /// Rows ic..ic+mc (mc ≤ MC) of C against one B block (KC block pc, columns jc..jc+nc): packed, or read in
+        /// place with row stride <paramref name="ldb"/> when it is not 0.
+        /// </summary>
+        public readonly void RowBlock(int ic, int mc, int jc, int nc, int pc, int kc, float* bp, nint ldb)
         {
             float beta = pc == 0 ? Beta : 1f;
             if (DirectA)
             {
-                Macro(mc, nc, kc, A + ic * Lda + pc, Lda, bp, C + ic * Ldc + jc, beta);
+                Macro(mc, nc, kc, A + ic * Lda + pc, Lda, bp, ldb, C + ic * Ldc + jc, beta);
                 return;
             }
             var buffers = PackBuffers.ForThisThread(MC * KC, 0);
             GemmPacking.PackA(TransA, A, Lda, ic, pc, mc, kc, MR, buffers.A);
-            Macro(mc, nc, kc, buffers.A, 0, bp, C + ic * Ldc + jc, beta);
+            Macro(mc, nc, kc, buffers.A, 0, bp, ldb, C + ic * Ldc + jc, beta);
         }
 
         /// <summary>
         /// The macro-kernel: one A block (packed, or in place with row stride <paramref name="lda"/> when it is
-        /// not 0) times one packed B block into C. Each B micro-panel meets all full MR-row groups while it is in
+        /// not 0) times one B block (packed, or in place with row stride <paramref name="ldb"/> when it is not 0:
+        /// then every panel is full) into C. Each B micro-panel meets all full MR-row groups while it is in
         /// L1. Leftover rows (mc mod MR) of 1 or 2 on the Vector256 family go to the wide edge kernel, which covers
         /// 4 panels at once so that it still has 8 independent FMA chains; the panels are taken in groups of 4 so
         /// that they are still in L1 when it runs.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private readonly void Macro(int mc, int nc, int kc, float* ap, nint lda, float* bp, float* c, float beta)
+        private readonly void Macro(int mc, int nc, int kc, float* ap, nint lda, float* bp, nint ldb, float* c, float beta)
         {
+            nint panelStride = ldb != 0 ? NR : (nint)NR * kc;   // floats from one B micro-panel to the next
             int edgeRows = mc % MR, full = mc - edgeRows;
             bool wide = Isa == GemmIsa.Vector256 && edgeRows > 0 && edgeRows <= MicroKernel256Wide.MaxRows;
             int span = wide ? MicroKernel256Wide.Panels * NR : NR;
@@ -277,34 +323,29 @@ internal static unsafe class GemmDriver
                 for (int jr = jb; jr < blockEnd; jr += NR)
                 {
                     for (int ir = 0; ir < full; ir += MR)
-                        Tile(MR, Math.Min(NR, nc - jr), kc, ap + ir / MR * rowGroup, lda, bp + (nint)jr * kc, c + ir * Ldc + jr, beta);
+                        Tile(MR, Math.Min(NR, nc - jr), kc, ap + ir / MR * rowGroup, lda, bp + jr / NR * panelStride, ldb, c + ir * Ldc + jr, beta);
                     if (edgeRows > 0 && !wideBlock)
-                        Tile(edgeRows, Math.Min(NR, nc - jr), kc, edgeA, lda, bp + (nint)jr * kc, c + full * Ldc + jr, beta);
+                        Tile(edgeRows, Math.Min(NR, nc - jr), kc, edgeA, lda, bp + jr / NR * panelStride, ldb, c + full * Ldc + jr, beta);
                 }
                 if (wideBlock)
-                {
-                    if (lda != 0)
-                        MicroKernel256Wide.RunDirect(edgeRows, kc, edgeA, lda, bp + (nint)jb * kc, (nint)NR * kc,
-                            c + full * Ldc + jb, Ldc, Alpha, beta);
-                    else
-                        MicroKernel256Wide.Run(edgeRows, kc, edgeA, bp + (nint)jb * kc, (nint)NR * kc,
-                            c + full * Ldc + jb, Ldc, Alpha, beta);
-                }
+                    MicroKernel256Wide.Run(edgeRows, kc, edgeA, lda, bp + jb / NR * panelStride, ldb, panelStride,
+                        c + full * Ldc + jb, Ldc, Alpha, beta);
             }
         }
 
         /// <summary>One rows × NR register block of C (cols &lt; NR only at the right edge of C).</summary>
-        private readonly void Tile(int rows, int cols, int kc, float* apanel, nint lda, float* bpanel, float* cij, float beta)
+        private readonly void Tile(int rows, int cols, int kc, float* apanel, nint lda, float* bpanel, nint ldb, float* cij, float beta)
         {
             if (cols == NR)
             {
-                Kernel(rows, kc, apanel, lda, bpanel, cij, Ldc, Alpha, beta);
+                Kernel(rows, kc, apanel, lda, bpanel, ldb, cij, Ldc, Alpha, beta);
                 return;
             }
+            Debug.Assert(ldb == 0, "a B read in place has full panels only (DirectBBlock packs the edge)");
             // Right edge: compute the full-width block into a tile, then merge the valid columns with the same
             // arithmetic as the kernels' store (alpha·acc + beta·c, in that order).
             float* tile = stackalloc float[MicroKernel512.MR * MicroKernel512.NR];
-            Kernel(rows, kc, apanel, lda, bpanel, tile, NR, 1f, 0f);
+            Kernel(rows, kc, apanel, lda, bpanel, 0, tile, NR, 1f, 0f);
             for (int i = 0; i < rows; i++)
             {
                 float* ci = cij + i * Ldc;
@@ -315,18 +356,20 @@ internal static unsafe class GemmDriver
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private readonly void Kernel(int rows, int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta)
+        private readonly void Kernel(int rows, int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         {
-            if (lda != 0)
-            {
-                MicroKernel256.RunDirect(rows, kc, a, lda, b, c, ldc, alpha, beta);
-                return;
-            }
             switch (Isa)
             {
-                case GemmIsa.Vector512: MicroKernel512.Run(rows, kc, a, b, c, ldc, alpha, beta); break;
-                case GemmIsa.Vector256: MicroKernel256.Run(rows, kc, a, b, c, ldc, alpha, beta); break;
-                default: MicroKernelScalar.Run(rows, kc, a, b, c, ldc, alpha, beta); break;
+                case GemmIsa.Vector512:
+                    Debug.Assert(lda == 0, "the Vector512 family always packs A");
+                    MicroKernel512.Run(rows, kc, a, b, ldb, c, ldc, alpha, beta);
+                    break;
+                case GemmIsa.Vector256: MicroKernel256.Run(rows, kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+                case GemmIsa.Vector128: MicroKernel128.Run(rows, NR / 4, MR, kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+                default:
+                    Debug.Assert(lda == 0 && ldb == 0, "the scalar family packs both operands");
+                    MicroKernelScalar.Run(rows, kc, a, b, c, ldc, alpha, beta);
+                    break;
             }
         }
     }

@@ -69,8 +69,7 @@ internal static unsafe class GemmPacking
         int p = 0;
         // The rows two panels on (12·lda further) are fetched while this one is transposed: each row is only kc
         // floats long, too short a stream for the hardware prefetcher, and A usually comes from L3 or memory.
-        // Packing all 120 × 256 blocks of a 8649 × 2048 A: 11.5 ms with two panels ahead, 12.7 with one (the
-        // median of 7, one thread), 11.6-12.0 with three or four.
+        // Two panels ahead beat one; three or four gained nothing more.
         nint ahead = 12 * lda;
         for (; p <= kc - 8; p += 8, dst += 48)
         {
@@ -121,9 +120,8 @@ internal static unsafe class GemmPacking
     /// A row of op(A)ᵀ is the block's whole width, so reading it in one pass is one short sequential stream;
     /// going panel by panel instead read 24 bytes from each of kc rows lda apart, and only the first panel's
     /// pass fetched the lines (the others found them in L2). The rows are lda floats apart, usually more than a
-    /// page, so the hardware prefetcher does not follow them: each row's lines are requested 16 rows ahead.
-    /// Packing every 120 × 256 block of a 8649 × 2048 dGates (the LSTM weight gradient's A) took 15-18 ms
-    /// instead of 24-28 (median of 7, one thread); 8 or 24 rows ahead were within 5% of 16.
+    /// page, so the hardware prefetcher does not follow them: each row's lines are requested 16 rows ahead
+    /// (8 or 24 rows ahead did no better).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA6Transposed(float* src, nint lda, int kc, int panels, float* dst)
@@ -156,7 +154,7 @@ internal static unsafe class GemmPacking
     public static void PackB(bool transB, float* b, nint ldb, int p0, int j0, int kc, int nc, int nr, float* dst)
     {
         int jr = 0;
-        if (!transB && nr % 8 == 0)
+        if (!transB && nr % 4 == 0)
         {
             jr = nc / nr * nr;
             PackBFullPanels(b + (nint)p0 * ldb + j0, ldb, kc, jr / nr, nr, dst);
@@ -200,8 +198,7 @@ internal static unsafe class GemmPacking
     /// Eight columns of a panel of a transposed B (eight rows of b, <paramref name="ldb"/> apart, each contiguous
     /// in k), <paramref name="kc"/> (a multiple of 8) k steps: each 8 × 8 block is transposed in registers
     /// (unpack, shuffle, then swap 128-bit halves: the classic AVX 8 × 8 transpose) and stored as eight 8-float
-    /// runs, <paramref name="nr"/> floats apart. The scalar loop it replaces wrote one float per iteration with
-    /// a stride of NR floats: a 256 × 2048 block (W_ih of lstm-m) took 0.65 ms, now 0.12.
+    /// runs, <paramref name="nr"/> floats apart, instead of one float per iteration with a stride of NR floats.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackBTransposed8(float* src, nint ldb, int kc, int nr, float* dst)
@@ -241,8 +238,7 @@ internal static unsafe class GemmPacking
     /// each panel's 4·NR floats copied in turn. Going panel by panel instead (all kc rows of one panel, then the
     /// next) reads one line from each of kc rows that are ldb apart: a stride the hardware prefetcher does not
     /// follow across pages, so every line waited on L3 or memory. Four rows read across all panels are four
-    /// sequential streams, and each panel still receives a contiguous 4·NR-float run. A 1024-wide, 256-deep
-    /// block of a 1024² B packed in 0.19 ms instead of 1.15 (median of 15, caches flushed before each).
+    /// sequential streams, and each panel still receives a contiguous 4·NR-float run.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackBFullPanels(float* src, nint ldb, int kc, int panels, int nr, float* dst)
@@ -253,20 +249,28 @@ internal static unsafe class GemmPacking
         {
             float* s = src + p * ldb, d = dst + p * nr;
             for (int jp = 0; jp < panels; jp++, s += nr, d += panelStride)
-                for (int j = 0; j < nr; j += 8)
-                {
-                    Vector256.Load(s + j).Store(d + j);
-                    Vector256.Load(s + ldb + j).Store(d + nr + j);
-                    Vector256.Load(s + 2 * ldb + j).Store(d + 2 * nr + j);
-                    Vector256.Load(s + 3 * ldb + j).Store(d + 3 * nr + j);
-                }
+            {
+                CopyRun(s, d, nr);
+                CopyRun(s + ldb, d + nr, nr);
+                CopyRun(s + 2 * ldb, d + 2 * nr, nr);
+                CopyRun(s + 3 * ldb, d + 3 * nr, nr);
+            }
         }
         for (; p < kc; p++)
         {
             float* s = src + p * ldb, d = dst + p * nr;
             for (int jp = 0; jp < panels; jp++, s += nr, d += panelStride)
-                for (int j = 0; j < nr; j += 8)
-                    Vector256.Load(s + j).Store(d + j);
+                CopyRun(s, d, nr);
         }
+    }
+
+    /// <summary>Copies <paramref name="count"/> floats (a multiple of 4) with the widest accelerated vectors that divide it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun(float* s, float* d, int count)
+    {
+        if (Vector256.IsHardwareAccelerated && count % 8 == 0)
+            for (int j = 0; j < count; j += 8) Vector256.Load(s + j).Store(d + j);
+        else
+            for (int j = 0; j < count; j += 4) Vector128.Load(s + j).Store(d + j);
     }
 }

@@ -17,7 +17,8 @@ namespace SeqPack.Kernels;
 /// The activated gates overwrite the pre-activations and <c>tanh(c)</c> is kept: that is all backward needs.
 /// Forward runs per row: the bias and the activation over each of the row's gate blocks in one loop
 /// (<see cref="FastActivations"/>, relative error ≤ 2e-7; the widest accelerated vectors), then cell and
-/// hidden state in one loop (256-bit vectors); scalar tails do the same arithmetic, so every element gets the
+/// hidden state in one loop (256-bit, then 128-bit vectors); multiply-adds are MultiplyAddEstimate, fused where
+/// the hardware has FMA (see <see cref="FastActivations"/>); scalar tails do the same arithmetic, so every element gets the
 /// same bits wherever it falls. Backward is one pass per row.
 /// </remarks>
 internal static unsafe class LstmCellKernels
@@ -25,9 +26,8 @@ internal static unsafe class LstmCellKernels
     /// <summary>
     /// Rows ahead whose lines a cell kernel asks for while it computes the current row. In the time loops a
     /// row's saved state and outputs lie in arrays far larger than the caches, 256 bytes per 64-unit slice and
-    /// row, and rows are kilobytes apart, so the hardware prefetchers do not fetch them; two rows (about
-    /// 300 ns of arithmetic) cover a miss to memory. lstm-m, two builds in one process, alternating, 60 rounds
-    /// each: training paired 0.986 and 0.987, inference 0.981 and 0.984.
+    /// row, and rows are kilobytes apart, so the hardware prefetchers do not fetch them; two rows of arithmetic
+    /// take about as long as a miss to memory.
     /// </summary>
     private const int PrefetchRows = 2;
 
@@ -63,10 +63,9 @@ internal static unsafe class LstmCellKernels
             // Each activation runs over its own contiguous gate block (i and f together), then one loop forms
             // c, tanh(c) and h. Fused into one loop, the four activations' constants and temporaries needed more
             // than the 16 ymm registers and RyuJIT spilled about 60 of them per vector of cells; split, each loop
-            // keeps one activation's constants in registers (one thread, L2-resident rows: 8.4 → 7.3 ns per
-            // cell; same operations, same bits). The bias is added inside each activation's loop, and the loops
-            // are inlined rather than span calls: at 64 units a row the calls and the separate bias pass cost
-            // more than the arithmetic (7.4 → 4.6 ns per cell, 22 rows × 512 units, L2-resident; same bits).
+            // keeps one activation's constants in registers (same operations, same bits). The bias is added
+            // inside each activation's loop, and the loops are inlined rather than span calls: at 64 units a row
+            // the calls and the separate bias pass cost more than the arithmetic.
             FastActivations.ApplyInPlace<FastActivations.SigmoidOp>(i, bias, 2 * units);
             FastActivations.ApplyInPlace<FastActivations.TanhOp>(g, biasG, units);
             FastActivations.ApplyInPlace<FastActivations.SigmoidOp>(o, biasO, units);
@@ -74,7 +73,7 @@ internal static unsafe class LstmCellKernels
             if (Vector256.IsHardwareAccelerated)
                 for (; k <= units - Vector256<float>.Count; k += Vector256<float>.Count)
                 {
-                    var vc = Vector256.FusedMultiplyAdd(Vector256.Load(f + k), Vector256.Load(cp + k), Vector256.Load(i + k) * Vector256.Load(g + k));
+                    var vc = Vector256.MultiplyAddEstimate(Vector256.Load(f + k), Vector256.Load(cp + k), Vector256.Load(i + k) * Vector256.Load(g + k));
                     vc.Store(cn + k);
                     var vt = FastActivations.Tanh(vc);
                     vt.Store(tc + k);
@@ -82,9 +81,20 @@ internal static unsafe class LstmCellKernels
                     vh.Store(hr + k);
                     if (hc != null) vh.Store(hc + k);
                 }
+            if (Vector128.IsHardwareAccelerated)
+                for (; k <= units - Vector128<float>.Count; k += Vector128<float>.Count)
+                {
+                    var vc = Vector128.MultiplyAddEstimate(Vector128.Load(f + k), Vector128.Load(cp + k), Vector128.Load(i + k) * Vector128.Load(g + k));
+                    vc.Store(cn + k);
+                    var vt = FastActivations.Tanh(vc);
+                    vt.Store(tc + k);
+                    var vh = Vector128.Load(o + k) * vt;
+                    vh.Store(hr + k);
+                    if (hc != null) vh.Store(hc + k);
+                }
             for (; k < units; k++)
             {
-                float sc = MathF.FusedMultiplyAdd(f[k], cp[k], i[k] * g[k]);
+                float sc = float.MultiplyAddEstimate(f[k], cp[k], i[k] * g[k]);
                 cn[k] = sc;
                 float st = FastActivations.Tanh(sc);
                 tc[k] = st;
@@ -138,7 +148,7 @@ internal static unsafe class LstmCellKernels
                 var vi = Vector.Load(i + k); var vf = Vector.Load(f + k); var vg = Vector.Load(g + k); var vo = Vector.Load(o + k);
                 var vt = Vector.Load(tc + k);
                 var vdh = dyr == null ? Vector.Load(ds + k) : Vector.Load(ds + k) + Vector.Load(dyr + k);
-                var vdc = Vector.FusedMultiplyAdd(vdh * vo, one - vt * vt, Vector.Load(dcr + k));
+                var vdc = Vector.MultiplyAddEstimate(vdh * vo, one - vt * vt, Vector.Load(dcr + k));
                 var vdi = vdc * vg * vi * (one - vi);
                 var vdf = vdc * Vector.Load(cp + k) * vf * (one - vf);
                 var vdg = vdc * vi * (one - vg * vg);
@@ -157,7 +167,7 @@ internal static unsafe class LstmCellKernels
             {
                 float vi = i[k], vf = f[k], vg = g[k], vo = o[k], vt = tc[k];
                 float vdh = ds[k] + (dyr == null ? 0f : dyr[k]);
-                float vdc = MathF.FusedMultiplyAdd(vdh * vo, 1 - vt * vt, dcr[k]);   // as the vector lanes: same bits
+                float vdc = float.MultiplyAddEstimate(vdh * vo, 1 - vt * vt, dcr[k]);   // as the vector lanes: same bits
                 di[k] = vdc * vg * vi * (1 - vi);
                 df[k] = vdc * cp[k] * vf * (1 - vf);
                 dg[k] = vdc * vi * (1 - vg * vg);

@@ -14,36 +14,47 @@ internal static unsafe class MicroKernel256
 {
     public const int MR = 6, NR = 16;
 
-    /// <summary>Runs the kernel for <paramref name="rows"/> (1..6) rows of a full 16-column block, A packed.</summary>
-    public static void Run(int rows, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
-        => Run<PackedA>(rows, kc, a, MR, b, c, ldc, alpha, beta);
+    /// <summary>
+    /// Runs the kernel for <paramref name="rows"/> (1..6) rows of a full 16-column block. A is a packed
+    /// micro-panel when <paramref name="lda"/> is 0, else read in place (row i at <c>a + i·lda</c>); B is a packed
+    /// micro-panel when <paramref name="ldb"/> is 0, else read in place from a row-major op(B) (k step p at <c>b + p·ldb</c>).
+    /// </summary>
+    public static void Run(int rows, int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    {
+        if (lda == 0)
+        {
+            if (ldb == 0) Run<PackedA, PackedB>(rows, kc, a, MR, b, 0, c, ldc, alpha, beta);
+            else Run<PackedA, DirectB>(rows, kc, a, MR, b, ldb, c, ldc, alpha, beta);
+        }
+        else if (ldb == 0) Run<DirectA, PackedB>(rows, kc, a, lda, b, 0, c, ldc, alpha, beta);
+        else Run<DirectA, DirectB>(rows, kc, a, lda, b, ldb, c, ldc, alpha, beta);
+    }
 
-    /// <summary>As <see cref="Run(int, int, float*, float*, float*, nint, float, float)"/>, A read in place: row i at <c>a + i·lda</c>.</summary>
-    public static void RunDirect(int rows, int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta)
-        => Run<DirectA>(rows, kc, a, lda, b, c, ldc, alpha, beta);
-
-    private static void Run<TA>(int rows, int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Run<TA, TB>(int rows, int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         where TA : struct, IAOperand
+        where TB : struct, IBOperand
     {
         switch (rows)
         {
-            case 6: Kernel<Rows6, TA>(kc, a, lda, b, c, ldc, alpha, beta); break;
-            case 5: Kernel<Rows5, TA>(kc, a, lda, b, c, ldc, alpha, beta); break;
-            case 4: Kernel<Rows4, TA>(kc, a, lda, b, c, ldc, alpha, beta); break;
-            case 3: Kernel<Rows3, TA>(kc, a, lda, b, c, ldc, alpha, beta); break;
-            case 2: Kernel<Rows2, TA>(kc, a, lda, b, c, ldc, alpha, beta); break;
-            default: Kernel<Rows1, TA>(kc, a, lda, b, c, ldc, alpha, beta); break;
+            case 6: Kernel<Rows6, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 5: Kernel<Rows5, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 4: Kernel<Rows4, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 3: Kernel<Rows3, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 2: Kernel<Rows2, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            default: Kernel<Rows1, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TRows, TA>(int kc, float* a, nint lda, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Kernel<TRows, TA, TB>(int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         where TRows : struct, IRowCount
         where TA : struct, IAOperand
+        where TB : struct, IBOperand
     {
         int rows = TRows.Count;
         // A(i, p) is a[i·rs + p·ks]: packed micro-panel (rs = 1, ks = MR, both constants) or row-major (rs = lda, ks = 1).
         nint rs = TA.Direct ? lda : 1, ks = TA.Direct ? 1 : MR;
+        nint bs = TB.Direct ? ldb : NR;   // B's k step: the packed panel's NR (a constant) or op(B)'s row stride
         // Ask for the C block now so that its lines arrive while the k loop runs (BLIS's kernels do the same):
         // the store at the end then hits L1 instead of waiting on L2/L3 for each row.
         if (Sse.IsSupported)
@@ -54,23 +65,24 @@ internal static unsafe class MicroKernel256
             }
         var acc = new Accumulators();
         // Four k steps per iteration (BLIS's haswell kernel unrolls by 4 too): the loop's own counter, compare and
-        // pointer updates then take a quarter of the dispatch slots they took, slots the 12 FMAs per step need
-        // (measured on L1-resident panels: 72-88 → 90-94 GFLOP/s, Zen 3 peak 92-96).
+        // pointer updates then take a quarter of the dispatch slots they took, slots the 12 FMAs per step need.
         int p = 0;
         for (; p + 4 <= kc; p += 4)
         {
+            if (TB.Direct && Sse.IsSupported)   // B read in place: its rows are ldb apart (see MicroKernel512.DirectBPrefetchRows)
+                for (int q = 0; q < 4; q++) Sse.Prefetch0(b + (MicroKernel512.DirectBPrefetchRows + q) * bs);
             acc.Step<TRows>(a, rs, b);
-            acc.Step<TRows>(a + ks, rs, b + NR);
-            acc.Step<TRows>(a + 2 * ks, rs, b + 2 * NR);
-            acc.Step<TRows>(a + 3 * ks, rs, b + 3 * NR);
+            acc.Step<TRows>(a + ks, rs, b + bs);
+            acc.Step<TRows>(a + 2 * ks, rs, b + 2 * bs);
+            acc.Step<TRows>(a + 3 * ks, rs, b + 3 * bs);
             a += 4 * ks;
-            b += 4 * NR;
+            b += 4 * bs;
         }
         for (; p < kc; p++)
         {
             acc.Step<TRows>(a, rs, b);
             a += ks;
-            b += NR;
+            b += bs;
         }
         acc.Store<TRows>(c, ldc, alpha, beta);
     }

@@ -8,8 +8,7 @@ namespace SeqPack.Kernels;
 /// A 1-row block of one panel has only 2 independent FMA chains and stalls on FMA latency (2 ports × 4 cycles
 /// want 8); spanning panels gives 1 row × 4 panels or 2 rows × 2 panels = 8 chains, which keeps small-batch
 /// recurrent steps (M = 1, 2, or the leftover rows of a larger packed A) near the FMA or memory limit. Three
-/// rows take the ordinary kernel: 6 chains in one pass over B beat a 2-row and a 1-row pass (M = 3 against a
-/// 2 MB weight: 70 → 58 µs).
+/// rows take the ordinary kernel: 6 chains in one pass over B beat a 2-row and a 1-row pass.
 /// Each element is still one FMA chain in increasing p, so results are bit-identical to <see cref="MicroKernel256"/>.
 /// </summary>
 internal static unsafe class MicroKernel256Wide
@@ -22,35 +21,43 @@ internal static unsafe class MicroKernel256Wide
 
     /// <summary>
     /// Runs rows (1 or 2) × 4 full panels; panelStride = floats between consecutive B panels. One row spans the
-    /// 4 panels at once (8 chains); two rows take 2 panels at a time (8 chains).
+    /// 4 panels at once (8 chains); two rows take 2 panels at a time (8 chains). A and B are packed when
+    /// <paramref name="lda"/> / <paramref name="ldb"/> are 0, else read in place as in <see cref="MicroKernel256.Run"/>.
     /// </summary>
-    public static void Run(int rows, int kc, float* a, float* b, nint panelStride, float* c, nint ldc, float alpha, float beta)
-        => Run<PackedA>(rows, kc, a, MicroKernel256.MR, b, panelStride, c, ldc, alpha, beta);
+    public static void Run(int rows, int kc, float* a, nint lda, float* b, nint ldb, nint panelStride, float* c, nint ldc, float alpha, float beta)
+    {
+        if (lda == 0)
+        {
+            if (ldb == 0) Run<PackedA, PackedB>(rows, kc, a, MicroKernel256.MR, b, 0, panelStride, c, ldc, alpha, beta);
+            else Run<PackedA, DirectB>(rows, kc, a, MicroKernel256.MR, b, ldb, panelStride, c, ldc, alpha, beta);
+        }
+        else if (ldb == 0) Run<DirectA, PackedB>(rows, kc, a, lda, b, 0, panelStride, c, ldc, alpha, beta);
+        else Run<DirectA, DirectB>(rows, kc, a, lda, b, ldb, panelStride, c, ldc, alpha, beta);
+    }
 
-    /// <summary>As <see cref="Run(int, int, float*, float*, nint, float*, nint, float, float)"/>, A read in place: row i at <c>a + i·lda</c>.</summary>
-    public static void RunDirect(int rows, int kc, float* a, nint lda, float* b, nint panelStride, float* c, nint ldc, float alpha, float beta)
-        => Run<DirectA>(rows, kc, a, lda, b, panelStride, c, ldc, alpha, beta);
-
-    private static void Run<TA>(int rows, int kc, float* a, nint lda, float* b, nint panelStride, float* c, nint ldc, float alpha, float beta)
+    private static void Run<TA, TB>(int rows, int kc, float* a, nint lda, float* b, nint ldb, nint panelStride, float* c, nint ldc, float alpha, float beta)
         where TA : struct, IAOperand
+        where TB : struct, IBOperand
     {
         if (rows == 1)
         {
-            Kernel<Rows1, Rows4, TA>(kc, a, lda, b, panelStride, c, ldc, alpha, beta);
+            Kernel<Rows1, Rows4, TA, TB>(kc, a, lda, b, ldb, panelStride, c, ldc, alpha, beta);
             return;
         }
-        Kernel<Rows2, Rows2, TA>(kc, a, lda, b, panelStride, c, ldc, alpha, beta);
-        Kernel<Rows2, Rows2, TA>(kc, a, lda, b + 2 * panelStride, panelStride, c + 2 * MicroKernel256.NR, ldc, alpha, beta);
+        Kernel<Rows2, Rows2, TA, TB>(kc, a, lda, b, ldb, panelStride, c, ldc, alpha, beta);
+        Kernel<Rows2, Rows2, TA, TB>(kc, a, lda, b + 2 * panelStride, ldb, panelStride, c + 2 * MicroKernel256.NR, ldc, alpha, beta);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TRows, TPanels, TA>(int kc, float* a, nint lda, float* b, nint panelStride, float* c, nint ldc, float alpha, float beta)
+    private static void Kernel<TRows, TPanels, TA, TB>(int kc, float* a, nint lda, float* b, nint ldb, nint panelStride, float* c, nint ldc, float alpha, float beta)
         where TRows : struct, IRowCount
         where TPanels : struct, IRowCount
         where TA : struct, IAOperand
+        where TB : struct, IBOperand
     {
         int rows = TRows.Count, panels = TPanels.Count;
         nint rs = TA.Direct ? lda : 1, ks = TA.Direct ? 1 : MicroKernel256.MR;   // A(i, p) = a[i·rs + p·ks]
+        nint bs = TB.Direct ? ldb : MicroKernel256.NR;                           // B's k step
         Vector256<float> c0_0 = default, c0_1 = default, c0_2 = default, c0_3 = default, c0_4 = default, c0_5 = default, c0_6 = default, c0_7 = default;
         Vector256<float> c1_0 = default, c1_1 = default, c1_2 = default, c1_3 = default, c1_4 = default, c1_5 = default, c1_6 = default, c1_7 = default;
         for (int p = 0; p < kc; p++)
@@ -91,7 +98,7 @@ internal static unsafe class MicroKernel256Wide
                 if (panels > 3) c1_7 = Vector256.FusedMultiplyAdd(a1, b7, c1_7);
             }
             a += ks;
-            b += MicroKernel256.NR;
+            b += bs;
         }
         MicroKernel256.Store(c + 0 * ldc + 0, c0_0, c0_1, alpha, beta);
         if (panels > 1) MicroKernel256.Store(c + 0 * ldc + 16, c0_2, c0_3, alpha, beta);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SeqPack.Kernels;
 
@@ -14,37 +15,58 @@ internal static unsafe class MicroKernel512
 {
     public const int MR = 12, NR = 32;
 
-    /// <summary>Runs the kernel for <paramref name="rows"/> (1..12) rows of a full 32-column block.</summary>
-    public static void Run(int rows, int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    /// <summary>k steps ahead whose B lines a kernel reading B in place asks for: a step of a few rows takes a few cycles, a miss hundreds.</summary>
+    internal const int DirectBPrefetchRows = 16;
+
+    /// <summary>
+    /// Runs the kernel for <paramref name="rows"/> (1..12) rows of a full 32-column block, A packed. B is a packed
+    /// micro-panel when <paramref name="ldb"/> is 0, else read in place from a row-major op(B) with row stride ldb.
+    /// </summary>
+    public static void Run(int rows, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    {
+        if (ldb == 0) Run<PackedB>(rows, kc, a, b, 0, c, ldc, alpha, beta);
+        else Run<DirectB>(rows, kc, a, b, ldb, c, ldc, alpha, beta);
+    }
+
+    private static void Run<TB>(int rows, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+        where TB : struct, IBOperand
     {
         switch (rows)
         {
-            case 12: Kernel<Rows12>(kc, a, b, c, ldc, alpha, beta); break;
-            case 11: Kernel<Rows11>(kc, a, b, c, ldc, alpha, beta); break;
-            case 10: Kernel<Rows10>(kc, a, b, c, ldc, alpha, beta); break;
-            case 9: Kernel<Rows9>(kc, a, b, c, ldc, alpha, beta); break;
-            case 8: Kernel<Rows8>(kc, a, b, c, ldc, alpha, beta); break;
-            case 7: Kernel<Rows7>(kc, a, b, c, ldc, alpha, beta); break;
-            case 6: Kernel<Rows6>(kc, a, b, c, ldc, alpha, beta); break;
-            case 5: Kernel<Rows5>(kc, a, b, c, ldc, alpha, beta); break;
-            case 4: Kernel<Rows4>(kc, a, b, c, ldc, alpha, beta); break;
-            case 3: Kernel<Rows3>(kc, a, b, c, ldc, alpha, beta); break;
-            case 2: Kernel<Rows2>(kc, a, b, c, ldc, alpha, beta); break;
-            default: Kernel<Rows1>(kc, a, b, c, ldc, alpha, beta); break;
+            case 12: Kernel<Rows12, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 11: Kernel<Rows11, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 10: Kernel<Rows10, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 9: Kernel<Rows9, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 8: Kernel<Rows8, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 7: Kernel<Rows7, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 6: Kernel<Rows6, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 5: Kernel<Rows5, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 4: Kernel<Rows4, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 3: Kernel<Rows3, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 2: Kernel<Rows2, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            default: Kernel<Rows1, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TRows>(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    private static void Kernel<TRows, TB>(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         where TRows : struct, IRowCount
+        where TB : struct, IBOperand
     {
         int rows = TRows.Count;
+        nint bs = TB.Direct ? ldb : NR;   // floats from one k step of B to the next
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
         Vector512<float> c90 = default, c91 = default, c100 = default, c101 = default, c110 = default, c111 = default;
         for (int p = 0; p < kc; p++)
         {
+            if (TB.Direct && Sse.IsSupported)
+            {
+                // B read in place: rows ldb apart, a stride the hardware prefetcher does not follow across pages.
+                Sse.Prefetch0(b + DirectBPrefetchRows * ldb);
+                Sse.Prefetch0(b + DirectBPrefetchRows * ldb + 16);
+            }
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
             var av = Vector512.Create(a[0]);
@@ -117,7 +139,7 @@ internal static unsafe class MicroKernel512
                 c111 = Vector512.FusedMultiplyAdd(av, b1, c111);
             }
             a += MR;
-            b += NR;
+            b += bs;
         }
         Store(c, c00, c01, alpha, beta);
         if (rows > 1) Store(c + 1 * ldc, c10, c11, alpha, beta);

@@ -35,3 +35,16 @@ internal interface IAOperand
 
 internal struct PackedA : IAOperand { public static bool Direct => false; }
 internal struct DirectA : IAOperand { public static bool Direct => true; }
+
+/// <summary>
+/// How a micro-kernel reads its B operand, fixed at compile time: from a packed micro-panel (k step p at
+/// <c>b + p·NR</c>), or directly from a row-major op(B) (k step p at <c>b + p·ldb</c>), which spares packing B
+/// when A has so few rows that every element of B is used by one or two register blocks only.
+/// </summary>
+internal interface IBOperand
+{
+    static abstract bool Direct { get; }
+}
+
+internal struct PackedB : IBOperand { public static bool Direct => false; }
+internal struct DirectB : IBOperand { public static bool Direct => true; }

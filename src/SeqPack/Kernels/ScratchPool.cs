@@ -5,7 +5,7 @@ namespace SeqPack.Kernels;
 /// states, previous hidden states), kept after backward for the next step instead of being left to the GC.
 /// </summary>
 /// <remarks>
-/// A training step of lstm-m saves about 140 MB in such arrays. Allocating them fresh every step means the GC
+/// A training step of a medium-sized LSTM saves a hundred megabytes or more in such arrays. Allocating them fresh every step means the GC
 /// zeroes them, the OS faults their pages in, and full collections run every few steps; renting them from here
 /// makes the steady state allocation-free for these buffers and bounds the working set to one step's worth.
 /// Rented arrays are not cleared (callers overwrite every element they read) and may be up to a quarter longer

@@ -55,12 +55,13 @@ internal static unsafe class WorkerPool
 
     /// <summary>
     /// Runs <c>job.Execute(i)</c> for every i in [0, <paramref name="tasks"/>) on up to <see cref="Threads"/>
-    /// threads and returns when all have finished. The job is copied to this call's stack frame, so it must
-    /// hold pointers to pinned memory, not managed references that move.
+    /// threads (and at most <paramref name="maxThreads"/>, for work too small to share further) and returns when
+    /// all have finished. The job is copied to this call's stack frame, so it must hold pointers to pinned
+    /// memory, not managed references that move.
     /// </summary>
-    public static void Run<TJob>(TJob job, int tasks) where TJob : struct, IParallelJob
+    public static void Run<TJob>(TJob job, int tasks, int maxThreads = int.MaxValue) where TJob : struct, IParallelJob
     {
-        int helpers = Math.Min(Compute.Threads, tasks) - 1;
+        int helpers = Math.Min(Math.Min(Compute.Threads, maxThreads), tasks) - 1;
         if (helpers <= 0 || isWorker || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             for (int i = 0; i < tasks; i++) job.Execute(i);

@@ -13,10 +13,22 @@ namespace SeqPack.Models;
 /// </remarks>
 public sealed class SequenceClassifier : SequenceModel
 {
+    /// <summary>
+    /// Creates the classifier with PyTorch's default initialisation, drawn from generators derived from
+    /// <paramref name="seed"/>, so equal arguments give equal weights.
+    /// </summary>
     /// <param name="vocabSize">Embedding rows; id 0 is padding.</param>
     /// <param name="numClasses">Output logits per sequence.</param>
+    /// <param name="embeddingDim">Features per id embedding (at least 1); the recurrent layer's input size.</param>
+    /// <param name="hiddenSize">Hidden features per direction of the recurrent layer (at least 1).</param>
+    /// <param name="numLayers">Stacked recurrent layers (at least 1).</param>
+    /// <param name="bidirectional">Run a backward direction too; the output layer then reads 2·<paramref name="hiddenSize"/> features (the final states of both directions, concatenated).</param>
+    /// <param name="cell">The recurrent cell: <see cref="RecurrentCell.Lstm"/> or <see cref="RecurrentCell.Gru"/>.</param>
+    /// <param name="dropout">Probability in [0, 1] of zeroing an element after the embedding, before the output layer and between stacked recurrent layers.</param>
     /// <param name="idsPerStep">Ids per time step whose embeddings are summed (1 for plain tokens).</param>
     /// <param name="seed">Fixes the initial weights and the dropout masks.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size or count is below its minimum (<paramref name="vocabSize"/>,
+    /// <paramref name="numClasses"/> and <paramref name="idsPerStep"/> at least 1), or <paramref name="dropout"/> is outside [0, 1].</exception>
     public SequenceClassifier(int vocabSize, int numClasses, int embeddingDim = 64, int hiddenSize = 128, int numLayers = 1,
         bool bidirectional = true, RecurrentCell cell = RecurrentCell.Lstm, float dropout = 0.1f, int idsPerStep = 1, ulong seed = 0)
         : base(vocabSize, AtLeastOne(numClasses, nameof(numClasses), nameof(SequenceClassifier)), embeddingDim, hiddenSize, numLayers, bidirectional, cell,

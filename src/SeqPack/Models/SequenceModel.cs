@@ -1,4 +1,5 @@
 using SeqPack.Nn;
+using SeqPack.Onnx;
 
 namespace SeqPack.Models;
 
@@ -29,6 +30,16 @@ public abstract class SequenceModel : Module
     private protected SequenceEncoder Encoder { get; }
 
     private protected Linear Output { get; }
+
+    /// <summary>
+    /// The evaluation-mode network as one ONNX graph: inputs <c>ids</c> int64 (batch, time, idsPerStep), 0 after
+    /// each end, and <c>lengths</c> int64 (batch), unsorted, each ≥ 1; output <c>probabilities</c> (batch, labels),
+    /// or (batch, time, labels) for a <see cref="SequenceTagger"/>, 0 past each end. Add metadata and
+    /// <see cref="OnnxGraphBuilder.Save"/> it.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The recurrent layer has an option ONNX cannot express.</exception>
+    public OnnxGraphBuilder ToOnnxGraph() =>
+        OnnxSequenceModelExport.Build(Encoder.Embedding, Encoder.Rnn, Output, Encoder.IdsPerStep, this is SequenceTagger);
 
     /// <summary>The random generators of the dropout masks, in a fixed order (save their states to resume exactly).</summary>
     public IReadOnlyList<Rng> Generators => generators;

@@ -15,10 +15,22 @@ public sealed record TaggerOutput(Tensor Logits, PackedBatch Layout);
 /// </remarks>
 public sealed class SequenceTagger : SequenceModel
 {
+    /// <summary>
+    /// Creates the tagger with PyTorch's default initialisation, drawn from generators derived from
+    /// <paramref name="seed"/>, so equal arguments give equal weights.
+    /// </summary>
     /// <param name="vocabSize">Embedding rows (words and any feature ids share one table); id 0 is padding.</param>
     /// <param name="numTags">Tag logits per token.</param>
+    /// <param name="embeddingDim">Features per id embedding (at least 1); the recurrent layer's input size.</param>
+    /// <param name="hiddenSize">Hidden features per direction of the recurrent layer (at least 1).</param>
+    /// <param name="numLayers">Stacked recurrent layers (at least 1).</param>
+    /// <param name="bidirectional">Run a backward direction too; the output layer then reads 2·<paramref name="hiddenSize"/> features per token.</param>
+    /// <param name="cell">The recurrent cell: <see cref="RecurrentCell.Lstm"/> or <see cref="RecurrentCell.Gru"/>.</param>
+    /// <param name="dropout">Probability in [0, 1] of zeroing an element after the embedding, before the output layer and between stacked recurrent layers.</param>
     /// <param name="idsPerStep">Ids per token whose embeddings are summed (a word and, say, its suffix and shape).</param>
     /// <param name="seed">Fixes the initial weights and the dropout masks.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size or count is below its minimum (<paramref name="vocabSize"/>,
+    /// <paramref name="numTags"/> and <paramref name="idsPerStep"/> at least 1), or <paramref name="dropout"/> is outside [0, 1].</exception>
     public SequenceTagger(int vocabSize, int numTags, int embeddingDim = 100, int hiddenSize = 128, int numLayers = 1,
         bool bidirectional = true, RecurrentCell cell = RecurrentCell.Lstm, float dropout = 0.25f, int idsPerStep = 1, ulong seed = 0)
         : base(vocabSize, AtLeastOne(numTags, nameof(numTags), nameof(SequenceTagger)), embeddingDim, hiddenSize, numLayers, bidirectional, cell,

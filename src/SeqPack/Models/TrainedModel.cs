@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using SeqPack.Data;
 using SeqPack.Training;
 
@@ -128,6 +130,33 @@ public sealed class TrainedModel
             ids[i] = Encode(texts[i]);
         }
         return Model.Predict(ids, batchSize);
+    }
+
+    /// <summary>
+    /// Writes the network as one ONNX model at <paramref name="path"/> (docs/ONNX.md): inputs <c>ids</c> int64
+    /// [batch, time, <see cref="IdsPerStep"/>] (0 after each sequence's end) and <c>lengths</c> int64 [batch] (any
+    /// order, each ≥ 1); output <c>probabilities</c> float32 [batch, labels], or [batch, time, labels] for a tagger
+    /// (0 past each end), equal to <see cref="Probabilities(string)"/> for the ids <see cref="Encode"/> gives.
+    /// The model's metadata_props carry <c>seqpack.task</c>, <c>seqpack.labels</c> and <c>seqpack.vocabulary</c>
+    /// (JSON arrays in index order), <c>seqpack.ids_per_step</c>, <c>seqpack.tokenizer</c>,
+    /// <c>seqpack.lowercase</c> and <c>seqpack.features</c>. The file is written whole, through a temporary file
+    /// in the same folder, or not at all.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="NotSupportedException">The network has an option ONNX cannot express (named in the message).</exception>
+    public void ExportOnnx(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var graph = Network.ToOnnxGraph();
+        graph.SetMetadata("seqpack.task", IsTagger ? "tagger" : "classifier");
+        graph.SetMetadata("seqpack.labels", JsonSerializer.Serialize(Labels));
+        graph.SetMetadata("seqpack.vocabulary", JsonSerializer.Serialize(Vocabulary.Tokens));
+        graph.SetMetadata("seqpack.ids_per_step", IdsPerStep.ToString(CultureInfo.InvariantCulture));
+        graph.SetMetadata("seqpack.tokenizer", Config.Tokenizer);
+        graph.SetMetadata("seqpack.lowercase", Config.Lowercase ? "true" : "false");
+        graph.SetMetadata("seqpack.features", Config.Features ? "true" : "false");
+        graph.Save(path);
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace SeqPack.Nn;
 /// <c>1 − p</c> and scaled by <c>1/(1 − p)</c>, else zeroed; in evaluation mode (or with p = 0) the input
 /// passes through unchanged. Masks come from the layer's own seeded <see cref="Rng"/>, so a seed fixes them.
 /// </summary>
-public sealed class Dropout : Module
+public sealed class Dropout : Module, ITensorModule
 {
     private readonly Rng rng;
 

@@ -59,7 +59,7 @@ public sealed partial class Embedding
                 throw new ArgumentException(
                     $"Embedding.ForwardPacked: sequence lengths must be non-increasing when enforceSorted is true, but sequences[{i - 1}] has {lengths[i - 1]} ids and sequences[{i}] has {lengths[i]}. Pass enforceSorted: false to have them sorted.", nameof(sequences));
         }
-        int[]? sorted = enforceSorted ? null : Enumerable.Range(0, lengths.Length).OrderByDescending(i => lengths[i]).ToArray();   // stable
+        int[]? sorted = enforceSorted ? null : PackedLayout.LongestFirst(lengths);
         var layout = PackedLayout.FromSortedLengths(sorted is null ? lengths : sorted.Select(i => lengths[i]).ToArray());
         var packedIds = new int[layout.Rows];
         for (int t = 0; t < layout.Steps; t++)

@@ -34,6 +34,7 @@ public sealed partial class Embedding : Module
                     $"Embedding: paddingIdx must lie in [{-numEmbeddings}, {numEmbeddings}) for {numEmbeddings} embeddings.");
             PaddingIdx = p < 0 ? p + numEmbeddings : p;
         }
+        ParameterSizes.CheckMatrix("Embedding", nameof(numEmbeddings), numEmbeddings, numEmbeddings, embeddingDim);
         NumEmbeddings = numEmbeddings;
         EmbeddingDim = embeddingDim;
         Weight = RegisterParameter("weight", Tensor.Zeros(numEmbeddings, embeddingDim));

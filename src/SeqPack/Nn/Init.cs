@@ -9,7 +9,7 @@ namespace SeqPack.Nn;
 /// (PyTorch's <c>torch.manual_seed</c>). The values differ from PyTorch's for the same seed (a different bit
 /// generator); the distributions are the same.
 /// </remarks>
-public static class Init
+public static partial class Init
 {
     private static readonly Lock Gate = new();
     private static Rng generator = new(0);

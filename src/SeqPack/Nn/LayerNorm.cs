@@ -6,7 +6,7 @@ namespace SeqPack.Nn;
 /// <c>D = Π normalizedShape</c> elements. Parameters "weight" (ones) and "bias" (zeros) of that shape when
 /// <c>elementwiseAffine</c> is set. Forward and backward are one fused node (statistics in double precision).
 /// </summary>
-public sealed class LayerNorm : Module
+public sealed class LayerNorm : Module, ITensorModule
 {
     private readonly int[] normalizedShape;
 

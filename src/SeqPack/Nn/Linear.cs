@@ -6,7 +6,7 @@ namespace SeqPack.Nn;
 /// <c>y = x·Wᵀ + b</c> over the last dimension (PyTorch's <c>nn.Linear</c>): parameters "weight"
 /// (out, in) and "bias" (out), both initialised U(−1/√in, 1/√in) as PyTorch does.
 /// </summary>
-public sealed class Linear : Module
+public sealed class Linear : Module, ITensorModule
 {
     /// <summary>Input features (the last dimension of the input).</summary>
     public int InFeatures { get; }
@@ -25,6 +25,7 @@ public sealed class Linear : Module
     {
         if (inFeatures < 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), inFeatures, "Linear: inFeatures must not be negative.");
         if (outFeatures < 0) throw new ArgumentOutOfRangeException(nameof(outFeatures), outFeatures, "Linear: outFeatures must not be negative.");
+        ParameterSizes.CheckMatrix("Linear", nameof(outFeatures), outFeatures, outFeatures, inFeatures);
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         float bound = Init.LinearBound(inFeatures);

@@ -4,7 +4,7 @@ namespace SeqPack.Nn;
 /// Loss functions with PyTorch's definitions, each computed in one fused, numerically stable pass
 /// (log-sum-exp with the maximum subtracted, in double precision) and recorded as a single autograd node.
 /// </summary>
-public static class Losses
+public static partial class Losses
 {
     /// <summary>
     /// Cross-entropy of <paramref name="logits"/> (N, C) against N class indices, as

@@ -15,7 +15,7 @@ namespace SeqPack.Optim;
 public sealed class Adam : Optimizer
 {
     /// <summary>The decay of the first moment.</summary>
-    public float Beta1 { get; }
+    public float Beta1 { get; internal set; }
 
     /// <summary>The decay of the second moment.</summary>
     public float Beta2 { get; }
@@ -40,10 +40,12 @@ public sealed class Adam : Optimizer
         CheckRange(eps, 0f, float.MaxValue, nameof(eps));
     }
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup group, Tensor param, ReadOnlySpan<float> grad, Dictionary<string, Tensor> state) =>
         AdamStep.Apply(param.Span, grad, Buffer(state, "exp_avg", param), Buffer(state, "exp_avg_sq", param), NextStep(state),
             group.Lr, Beta1, Beta2, Eps, group.WeightDecay, decoupled: false);
 
+    /// <inheritdoc/>
     protected override bool IsKnownState(string name, Tensor value, Tensor param) => IsAdamState(name, value, param);
 
     internal static bool IsAdamState(string name, Tensor value, Tensor param) => name switch

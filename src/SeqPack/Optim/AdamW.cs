@@ -8,7 +8,7 @@ namespace SeqPack.Optim;
 public sealed class AdamW : Optimizer
 {
     /// <summary>The decay of the first moment.</summary>
-    public float Beta1 { get; }
+    public float Beta1 { get; internal set; }
 
     /// <summary>The decay of the second moment.</summary>
     public float Beta2 { get; }
@@ -26,9 +26,11 @@ public sealed class AdamW : Optimizer
         Eps = eps;
     }
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup group, Tensor param, ReadOnlySpan<float> grad, Dictionary<string, Tensor> state) =>
         AdamStep.Apply(param.Span, grad, Buffer(state, "exp_avg", param), Buffer(state, "exp_avg_sq", param), NextStep(state),
             group.Lr, Beta1, Beta2, Eps, group.WeightDecay, decoupled: true);
 
+    /// <inheritdoc/>
     protected override bool IsKnownState(string name, Tensor value, Tensor param) => Adam.IsAdamState(name, value, param);
 }

@@ -18,6 +18,7 @@ public sealed class CosineAnnealingLR : LRScheduler
         SetEpoch(0);
     }
 
+    /// <inheritdoc/>
     public override double LearningRate(double initialLr, int epoch) =>
         etaMin + (initialLr - etaMin) * (1 + Math.Cos(Math.PI * epoch / tMax)) / 2;
 }

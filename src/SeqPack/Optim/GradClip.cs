@@ -1,6 +1,6 @@
 namespace SeqPack.Optim;
 
-/// <summary>Gradient clipping (PyTorch's <c>torch.nn.utils.clip_grad_norm_</c>).</summary>
+/// <summary>Gradient clipping (PyTorch's <c>torch.nn.utils.clip_grad_norm_</c> and <c>clip_grad_value_</c>).</summary>
 public static class GradClip
 {
     /// <summary>
@@ -27,6 +27,23 @@ public static class GradClip
         if (!(coef >= 1f))                                      // NaN total: gradients become NaN, as clamp(NaN) in PyTorch
             foreach (var g in grads) System.Numerics.Tensors.TensorPrimitives.Multiply(g.AsSpan(), coef, g.Span);
         return total;
+    }
+
+    /// <summary>
+    /// Clamps every gradient element in place to [−<paramref name="clipValue"/>, <paramref name="clipValue"/>]
+    /// (<c>torch.nn.utils.clip_grad_value_</c>). Parameters without a gradient are skipped; NaN elements stay NaN.
+    /// </summary>
+    public static void ClipGradValue(IEnumerable<Tensor> parameters, float clipValue)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (!(clipValue >= 0f))
+            throw new ArgumentException($"ClipGradValue: clipValue must be a non-negative number; got {clipValue}.", nameof(clipValue));
+        foreach (var p in parameters)
+        {
+            if (p?.Grad is not { } g) continue;
+            var span = g.Span;
+            for (int i = 0; i < span.Length; i++) span[i] = Math.Clamp(span[i], -clipValue, clipValue);
+        }
     }
 
     private static double SumSquares(ReadOnlySpan<float> v)

@@ -33,7 +33,11 @@ public abstract class LRScheduler
         if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "The epoch must not be negative.");
         LastEpoch = epoch;
         foreach (var g in Optimizer.ParamGroups) g.Lr = (float)LearningRate(g.InitialLr, epoch);
+        OnEpochSet(epoch);
     }
+
+    /// <summary>Called after the learning rates of <paramref name="epoch"/> are applied, for schedules that set more than the rate.</summary>
+    protected virtual void OnEpochSet(int epoch) { }
 
     /// <summary>The learning rates now in force, one per group (PyTorch's <c>get_last_lr()</c>).</summary>
     public float[] GetLastLr() => Optimizer.ParamGroups.Select(g => g.Lr).ToArray();

@@ -24,6 +24,7 @@ public sealed class LinearLR : LRScheduler
         SetEpoch(0);
     }
 
+    /// <inheritdoc/>
     public override double LearningRate(double initialLr, int epoch) =>
         initialLr * (start + (end - start) * Math.Min(epoch, totalIters) / totalIters);
 }

@@ -27,6 +27,7 @@ public sealed class SequentialLR : LRScheduler
         SetEpoch(0);
     }
 
+    /// <inheritdoc/>
     public override double LearningRate(double initialLr, int epoch)
     {
         int k = 0;

@@ -13,7 +13,7 @@ namespace SeqPack.Optim;
 public sealed class Sgd : Optimizer
 {
     /// <summary>The momentum factor.</summary>
-    public float Momentum { get; }
+    public float Momentum { get; internal set; }
 
     /// <summary>The dampening applied to the gradient entering the momentum buffer.</summary>
     public float Dampening { get; }
@@ -34,6 +34,7 @@ public sealed class Sgd : Optimizer
         Nesterov = nesterov;
     }
 
+    /// <inheritdoc/>
     protected override void Update(ParamGroup group, Tensor param, ReadOnlySpan<float> grad, Dictionary<string, Tensor> state)
     {
         var p = param.Span;
@@ -52,6 +53,7 @@ public sealed class Sgd : Optimizer
         }
     }
 
+    /// <inheritdoc/>
     protected override bool IsKnownState(string name, Tensor value, Tensor param) =>
         name == "momentum_buffer" && Momentum != 0f && ShapedLike(value, param);
 }

@@ -15,5 +15,6 @@ public sealed class StepLR : LRScheduler
         SetEpoch(0);
     }
 
+    /// <inheritdoc/>
     public override double LearningRate(double initialLr, int epoch) => initialLr * Math.Pow(gamma, epoch / stepSize);
 }

@@ -41,15 +41,7 @@ public static partial class Packing
                         "Pass `enforceSorted: false` to have the batch sorted for you (the order is recorded in SortedIndices and undone by PadPackedSequence/UnpackSequence).", paramName);
             return null;
         }
-        // Counting sort by length, longest first: stable and O(B + T).
-        int max = 0;
-        foreach (int l in lengths) max = Math.Max(max, l);
-        var start = new int[max + 2];
-        foreach (int l in lengths) start[max - l + 1]++;
-        for (int k = 1; k < start.Length; k++) start[k] += start[k - 1];
-        var order = new int[lengths.Length];
-        for (int i = 0; i < lengths.Length; i++) order[start[max - lengths[i]]++] = i;
-        return order;
+        return PackedLayout.LongestFirst(lengths);
     }
 
     /// <summary>values[order[i]] for each i, or a copy of values when order is null.</summary>

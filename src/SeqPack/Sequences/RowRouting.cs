@@ -81,7 +81,7 @@ internal static class RowRouting
     /// <summary>
     /// Copies every run, forward (rows of <c>first[run.Src]</c> to <c>second[run.Dst]</c>) or backward (rows of
     /// <c>first[run.Dst]</c> to <c>second[run.Src]</c>), skipping runs whose array on either side is null. Large
-    /// routings (a packed lstm-m batch is 8.8 MB) are split by rows across the <see cref="WorkerPool"/>: the copies
+    /// routings (a packed batch of a medium-sized LSTM is megabytes) are split by rows across the <see cref="WorkerPool"/>: the copies
     /// and the first touches of a fresh output's pages are shared by the threads.
     /// </summary>
     private static unsafe void CopyRuns(float[]?[] first, float[]?[] second, bool backward, int rowSize, IReadOnlyList<RowRun> runs)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SeqPack.IO;
 using System.Text.Json.Serialization;
 
 namespace SeqPack.Training;
@@ -50,7 +51,7 @@ public sealed record RunConfig(
     /// <summary>The file name of the configuration inside a run folder.</summary>
     public const string FileName = "config.json";
 
-    /// <summary>The JSON settings of config.json and checkpoint/state.json (camelCase, indented).</summary>
+    /// <summary>The JSON settings of config.json and of the run state in checkpoint.safetensors (camelCase, indented).</summary>
     public static JsonSerializerOptions Json { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -67,7 +68,7 @@ public sealed record RunConfig(
     public void Save(string runFolder)
     {
         ArgumentException.ThrowIfNullOrEmpty(runFolder);
-        File.WriteAllText(Path.Combine(runFolder, FileName), JsonSerializer.Serialize(this, Json));
+        AtomicFile.WriteText(Path.Combine(runFolder, FileName), JsonSerializer.Serialize(this, Json));
     }
 
     /// <summary>
@@ -84,8 +85,27 @@ public sealed record RunConfig(
         var path = Path.Combine(runFolder, FileName);
         if (!File.Exists(path))
             throw new FileNotFoundException($"'{runFolder}' has no {FileName}; pass the folder a training run wrote.", path);
+        return Read(path);
+    }
+
+    /// <summary>
+    /// Reads and checks the config.json at <paramref name="path"/>: its format and version, then every field against
+    /// what training writes; any problem is an <see cref="InvalidDataException"/> naming the field.
+    /// </summary>
+    public static RunConfig Read(string path)
+    {
+        var text = File.ReadAllText(path);
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String
+                && f.GetString() == FormatName && (!root.TryGetProperty("version", out var v) || (v.TryGetInt32(out int n) && n is >= 0 and <= CurrentVersion)))
+                RunConfigCheck.Validate(root, path);
+        }
+        catch (JsonException e) { throw new InvalidDataException($"{path} cannot be read ({e.Message}); retrain the model or restore the file."); }
         RunConfig? config;
-        try { config = JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(path), Json); }
+        try { config = JsonSerializer.Deserialize<RunConfig>(text, Json); }
         catch (JsonException e) { throw new InvalidDataException($"{path} cannot be read ({e.Message}); retrain the model or restore the file."); }
         if (config is null || config.Format != FormatName)
             throw new InvalidDataException($"{path} is not a SeqPack run configuration (\"format\" is not \"{FormatName}\"); pass the folder a training run wrote.");

@@ -65,7 +65,7 @@ public sealed class RunData
             trainTokens.Select(tokens => tokens.SelectMany(t => TextEncoder.Units(t, features, lowercase: true))), minCount, options.MaxVocab);
         var labels = new LabelSet(trainRows.Concat(devRows).Concat(testRows).SelectMany(e => classify ? [e.Label!] : e.Tags!));
 
-        var size = ModelSize.Choose(classify, trainRows.Count, labels.Labels.Count);
+        var size = ModelDefaults.Choose(classify, trainRows.Count, labels.Labels.Count);
         var config = new RunConfig(
             RunConfig.FormatName, RunConfig.CurrentVersion, typeof(Tensor).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
             classify ? "classify" : "tag", tokenizer.Name, classify ? options.Lowercase : true, features,
@@ -121,7 +121,21 @@ public sealed class RunData
         var (tr, dv, te) = Splits.Cut(rows.Count, strata, dev is null ? devFraction : 0, test is null ? testFraction : 0, seed);
         var train = tr.Select(i => rows[i]).ToList();
         if (train.Count == 0)
-            throw new ArgumentException($"'{main.File}' has too few examples ({rows.Count}) to cut dev and test splits from; give more data, or dev and test files with fractions 0.", nameof(main));
+            throw new InvalidDataException($"'{main.File}' has too few examples ({rows.Count}) to cut dev and test splits from; give more data, or dev and test files with fractions 0.");
+        // A run needs a dev set (early stopping, the best model) and, when a test share was asked for, a test set:
+        // an empty one would report 0% and keep an arbitrary model.
+        if (dev is null && dv.Length == 0)
+            throw new InvalidDataException(devFraction == 0
+                ? "a dev fraction of 0 without a dev file leaves no dev set to choose the best epoch; give a dev file (--dev) or a dev fraction above 0."
+                : $"'{main.File}' has too few examples ({rows.Count}) for a dev split of {devFraction:0.###} (it would hold none); give more data or a dev file.");
+        if (test is null && testFraction > 0 && te.Length == 0)
+            throw new InvalidDataException($"'{main.File}' has too few examples ({rows.Count}) for a test split of {testFraction:0.###} (it would hold none); give more data, a test file, or a test fraction of 0.");
+        if (main.Task == TaskKind.Classify)
+        {
+            var classes = train.Select(r => r.Label!).Distinct(StringComparer.Ordinal).ToList();
+            if (classes.Count < 2)
+                throw new InvalidDataException($"the training rows of '{main.File}' hold one class only ('{classes[0]}'); a classifier needs at least two, so add examples of the other classes.");
+        }
         return (train, dev is null ? dv.Select(i => rows[i]).ToList() : Rows(dev), test is null ? te.Select(i => rows[i]).ToList() : Rows(test));
     }
 

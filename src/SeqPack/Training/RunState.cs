@@ -16,7 +16,7 @@ public sealed record EpochMetrics(int Epoch, double TrainLoss, double DevLoss, d
     Dictionary<string, double> DevF1, double Seconds, double TokensPerSecond, double CpuSeconds = 0);
 
 /// <summary>
-/// Where a run stands (checkpoint/state.json): the next epoch and step, the dropout generators' states,
+/// Where a run stands (the metadata of checkpoint.safetensors): the next epoch and step, the dropout generators' states,
 /// the early-stopping book-keeping and the history, so that a resumed run continues exactly.
 /// </summary>
 public sealed class RunState
@@ -60,20 +60,17 @@ public sealed class RunState
     /// <summary>The dev metrics of every finished epoch.</summary>
     public List<EpochMetrics> History { get; set; } = [];
 
-    /// <summary>Writes the state as JSON to <paramref name="path"/>.</summary>
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, RunConfig.Json));
+    /// <summary>The state as JSON (stored in the checkpoint's metadata).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, RunConfig.Json);
 
-    /// <summary>Reads a state written by <see cref="Save"/>; an empty or damaged file is an <see cref="InvalidDataException"/>.</summary>
-    public static RunState Load(string path)
+    /// <summary>Reads a state stored by <see cref="ToJson"/> in the checkpoint <paramref name="path"/>; anything unreadable or incomplete is an <see cref="InvalidDataException"/>.</summary>
+    public static RunState FromJson(string json, string path)
     {
-        try
-        {
-            return JsonSerializer.Deserialize<RunState>(File.ReadAllText(path), RunConfig.Json)
-                ?? throw new InvalidDataException($"{path} is empty; the checkpoint cannot be resumed, retrain instead.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path} cannot be read ({e.Message}); the checkpoint cannot be resumed, retrain instead.");
-        }
+        RunState? state;
+        try { state = JsonSerializer.Deserialize<RunState>(json, RunConfig.Json); }
+        catch (JsonException e) { throw new InvalidDataException($"{path} holds an unreadable run state ({e.Message}); start a new run."); }
+        if (state is null || state.Generators is null || state.History is null || state.Epoch < 0 || state.Step < 0 || state.Generators.Any(g => g is null))
+            throw new InvalidDataException($"{path} holds an incomplete run state; start a new run.");
+        return state;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SeqPack.Data;
+using SeqPack.Distributed;
 using SeqPack.IO;
 using SeqPack.Optim;
 
@@ -11,7 +12,11 @@ namespace SeqPack.Training;
 /// and a per-step cosine schedule, per-epoch evaluation on dev with early stopping, the best weights saved as
 /// model.safetensors, a checkpoint after every epoch and on cancellation, metrics.jsonl, and the test score of
 /// the best weights. It prints nothing: progress goes to <see cref="StepProgress"/> and
-/// <see cref="EpochProgress"/>, whose reports arrive on the training thread.
+/// <see cref="EpochProgress"/>, whose reports arrive on the training thread. Given a <see cref="Communicator"/>
+/// of several ranks it trains data-parallel: every global batch of the same seeded schedule is split by token
+/// count (<see cref="ShardedStep"/>) with the loss normalised by the global count, so each update equals the
+/// single-process one up to summation order; dev and test evaluation are sharded and summed; rank 0 alone
+/// writes the run folder, and every rank ends with the same state.
 /// </summary>
 public sealed class Trainer
 {
@@ -24,10 +29,14 @@ public sealed class Trainer
     private readonly Adam optimizer;
     private readonly Rng wordRng;
     private readonly Rng[] generators;
+    private readonly Communicator world;
+    private readonly DataParallel parallel;
+    private readonly ShardedStep trainStep;
 
-    private Trainer(RunData data, string runFolder, bool resume)
+    private Trainer(RunData data, string runFolder, bool resume, Communicator? world)
     {
         this.data = data;
+        this.world = world ?? Communicator.Open(Launch.Single);
         RunFolder = runFolder;
         var cfg = data.Config.Training;
         Model = new TaskModel(data.Config);
@@ -38,31 +47,49 @@ public sealed class Trainer
         if (State.Lr is float lr) SetLr(lr);
         Lengths = data.Train.Select(e => e.Length).ToArray();
         Batcher = new LengthBatcher(cfg.BatchSize, cfg.TokenBudget);
+        parallel = new DataParallel(this.world, Model.Network.Parameters());
+        trainStep = new ShardedStep(Model, optimizer, parallel);
     }
 
     /// <summary>
     /// Starts a new run of <paramref name="data"/> in <paramref name="runFolder"/> (created if missing): writes
     /// config.json and leaves the folder's other files to <see cref="Run"/>.
     /// </summary>
-    public static Trainer Create(RunData data, string runFolder)
+    /// <param name="world">The ranks that train together (data-parallel), or null for this process alone;
+    /// only rank 0 touches <paramref name="runFolder"/>.</param>
+    public static Trainer Create(RunData data, string runFolder, Communicator? world = null) => Create(data, runFolder, FileOps.Real, world);
+
+    /// <summary>As <see cref="Create(RunData, string, Communicator?)"/>, with every file of the run folder written through <paramref name="files"/> (tests stop writes there as a crash would).</summary>
+    internal static Trainer Create(RunData data, string runFolder, FileOps files, Communicator? world = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(runFolder);
-        Directory.CreateDirectory(runFolder);
-        data.Config.Save(runFolder);
-        return new Trainer(data, runFolder, resume: false);
+        if (world is null or { IsRoot: true })
+        {
+            Directory.CreateDirectory(runFolder);
+            AtomicFile.WriteText(Path.Combine(runFolder, RunConfig.FileName), JsonSerializer.Serialize(data.Config, RunConfig.Json), files);
+        }
+        return new Trainer(data, runFolder, resume: false, world) { Files = files };
     }
+
+    /// <summary>Where the run folder's files are written.</summary>
+    internal FileOps Files { get; set; } = FileOps.Real;
+
+    /// <summary>Test hook: called after each optimiser step with the model and the number of steps this call took.</summary>
+    internal Action<TaskModel, int>? AfterStep { get; set; }
 
     /// <summary>
     /// Continues the run in <paramref name="runFolder"/> from its checkpoint (weights, optimiser, generator
     /// states, position), so the result equals that of an uninterrupted run. <paramref name="data"/> comes from
     /// <see cref="RunData.Resume"/>.
     /// </summary>
-    public static Trainer Resume(RunData data, string runFolder)
+    /// <param name="world">As for <see cref="Create(RunData, string, Communicator?)"/>; every rank reads the checkpoint, so the run folder must be
+    /// visible to all of them (a shared file system).</param>
+    public static Trainer Resume(RunData data, string runFolder, Communicator? world = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrEmpty(runFolder);
-        return new Trainer(data, runFolder, resume: true);
+        return new Trainer(data, runFolder, resume: true, world);
     }
 
     /// <summary>The run folder.</summary>
@@ -106,12 +133,15 @@ public sealed class Trainer
         bool classify = Model.Task == TaskKind.Classify;
         var outcome = TrainingOutcome.Completed;
         bool plateau = cfg.EffectiveSchedule == TrainingOptions.PlateauSchedule;
+        if (MemoryBudget.Check(Lengths, data.Config.Model, cfg, MemoryBudget.Available()) is string tooBig) throw new InsufficientMemoryException(tooBig);
+        RunFingerprint.Check(world, data, state, StopAfterSteps);
+        parallel.BroadcastParameters();
+        bool stop = false;
         for (int epoch = state.Epoch; epoch < cfg.Epochs; epoch++)
         {
             // The budget is checked at epoch boundaries, against the last epoch's time: a run never stops mid-epoch
             // for it, so it ends on a fully evaluated epoch (and a resumed run makes the same decision).
-            if (cfg.TimeBudgetSeconds is double budget && state.Step == 0 && state.History.Count > 0
-                && state.Seconds + state.History[^1].Seconds > budget)
+            if (state.Step == 0 && BudgetReached(cfg, state))
             {
                 outcome = TrainingOutcome.BudgetReached;
                 break;
@@ -125,23 +155,26 @@ public sealed class Trainer
             int step = state.Step;
             for (; step < batches.Count; step++)
             {
-                if (cancellationToken.IsCancellationRequested || stepsThisCall == StopAfterSteps)
+                // Across ranks a cancellation counts once every rank knows of it (agreed in the step's reduction).
+                if ((world.Size == 1 ? cancellationToken.IsCancellationRequested : stop) || stepsThisCall == StopAfterSteps)
                 {
                     state.Seconds = secondsBefore + clock.Elapsed.TotalSeconds;
                     state.CpuSeconds = cpuBefore + (CpuTime() - cpuStart).TotalSeconds;
                     state.Epoch = epoch;
                     state.Step = step;
-                    Checkpoint.Save(RunFolder, Model, optimizer, state, generators);
+                    if (NonFinite(Model) is string badWeight) throw Diverged($"the weight '{badWeight}' became non-finite", epoch, step, cfg);
+                    if (world.IsRoot) Checkpoint.Save(RunFolder, Model, optimizer, state, generators, Files);
                     return new TrainingResult(TrainingOutcome.Interrupted, state, epoch, step, batches.Count, double.NaN, null);
                 }
+                // Every rank prepares the whole global batch, so that word dropout draws as in one process.
                 var batch = batches[step].Select(i => Prepare(data.Train[i], cfg, data.Encoder.IdsPerStep, wordRng)).ToArray();
                 schedule?.SetEpoch(epoch * batches.Count + step);
-                var (loss, steps) = Model.Loss(batch);
-                optimizer.ZeroGrad();
-                loss.Backward();
+                (double loss, long steps, stop) = trainStep.Run(batch, cancellationToken.IsCancellationRequested);
+                if (!double.IsFinite(loss)) throw Diverged($"the training loss became {loss}", epoch, step, cfg);
                 if (cfg.Clip > 0) GradClip.ClipGradNorm(Model.Network.Parameters(), cfg.Clip);
                 optimizer.Step();
-                state.TrainLossSum += loss.Item();
+                AfterStep?.Invoke(Model, stepsThisCall + 1);
+                state.TrainLossSum += loss;
                 state.TrainLossCount++;
                 tokens += steps;
                 stepsThisCall++;
@@ -150,8 +183,9 @@ public sealed class Trainer
             }
             state.Seconds = secondsBefore + clock.Elapsed.TotalSeconds;
             state.CpuSeconds = cpuBefore + (CpuTime() - cpuStart).TotalSeconds;
+            if (NonFinite(Model) is string bad) throw Diverged($"the weight '{bad}' became non-finite", epoch, step - 1, cfg);
 
-            var (devLoss, dev) = Model.Evaluate(data.Dev);
+            var (devLoss, dev) = ShardedEvaluation.Evaluate(Model, world, data.Dev);
             var row = new EpochMetrics(epoch + 1, state.TrainLossSum / Math.Max(1, state.TrainLossCount), devLoss, dev.Accuracy, dev.MacroF1,
                 classify ? data.Labels.Labels.Select((l, i) => (l, dev.F1[i])).ToDictionary(p => p.l, p => Math.Round(p.Item2, 6)) : [],
                 epochClock.Elapsed.TotalSeconds, tokens / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), (CpuTime() - epochCpu).TotalSeconds);
@@ -162,7 +196,7 @@ public sealed class Trainer
                 state.BestScore = score;
                 state.BestEpoch = epoch + 1;
                 state.BadEpochs = 0;
-                SafeTensors.Save(ModelPath, Model.Network.StateDict());
+                if (world.IsRoot) AtomicFile.Write(ModelPath, SafeTensors.Serialize(Model.Network.StateDict()), Files);
             }
             else
             {
@@ -177,8 +211,11 @@ public sealed class Trainer
             state.Step = 0;
             state.TrainLossSum = 0;
             state.TrainLossCount = 0;
-            Checkpoint.Save(RunFolder, Model, optimizer, state, generators);
-            WriteMetrics(null);
+            if (world.IsRoot)
+            {
+                Checkpoint.Save(RunFolder, Model, optimizer, state, generators, Files);
+                WriteMetrics(null);
+            }
             EpochProgress?.Report(row);
             if (state.BadEpochs >= cfg.Patience)
             {
@@ -187,6 +224,18 @@ public sealed class Trainer
             }
         }
         return Finish(outcome);
+    }
+
+    /// <summary>
+    /// Whether another epoch, as long as the last one, would end past the time budget. Rank 0's clock decides and
+    /// every rank follows, so the ranks stop together.
+    /// </summary>
+    private bool BudgetReached(TrainingConfig cfg, RunState state)
+    {
+        if (cfg.TimeBudgetSeconds is not double budget || state.History.Count == 0) return false;
+        Span<long> past = [state.Seconds + state.History[^1].Seconds > budget ? 1 : 0];
+        if (world.Size > 1) world.Broadcast(past);
+        return past[0] != 0;
     }
 
     private void SetLr(float lr)
@@ -199,17 +248,19 @@ public sealed class Trainer
     private TrainingResult Finish(TrainingOutcome outcome)
     {
         var state = State;
-        Model.Network.LoadStateDict(Weights.Load(ModelPath));
+        // Rank 0 reads the best weights and hands them on: the other ranks need no access to the run folder.
+        if (world.IsRoot) Model.Network.LoadStateDict(Weights.Load(ModelPath));
+        parallel.BroadcastParameters();
         ClassMetrics? test = null;
         double testLoss = double.NaN;
         if (data.Test.Length > 0)
         {
-            (testLoss, test) = Model.Evaluate(data.Test);
-            WriteMetrics(MetricsLine("test", test, testLoss, data.Labels, Model.Task == TaskKind.Classify, data.Test.Length));
+            (testLoss, test) = ShardedEvaluation.Evaluate(Model, world, data.Test);
+            if (world.IsRoot) WriteMetrics(MetricsLine("test", test, testLoss, data.Labels, Model.Task == TaskKind.Classify, data.Test.Length));
         }
-        else WriteMetrics(null);
+        else if (world.IsRoot) WriteMetrics(null);
         state.Finished = true;
-        Checkpoint.Save(RunFolder, Model, optimizer, state, generators);
+        if (world.IsRoot) Checkpoint.Save(RunFolder, Model, optimizer, state, generators, Files);
         return new TrainingResult(outcome, state, state.Epoch, 0, 0, testLoss, test);
     }
 
@@ -262,9 +313,28 @@ public sealed class Trainer
             ["seconds"] = Math.Round(h.Seconds, 2), ["cpu_seconds"] = Math.Round(h.CpuSeconds, 2), ["tokens_per_second"] = Math.Round(h.TokensPerSecond),
         })).ToList();
         if (test is not null) lines.Add(JsonSerializer.Serialize(test));
-        File.WriteAllLines(Path.Combine(RunFolder, "metrics.jsonl"), lines);
+        AtomicFile.WriteText(Path.Combine(RunFolder, "metrics.jsonl"), string.Concat(lines.Select(l => l + "\n")), Files);
     }
 
     /// <summary>Processor time of this process (all threads): the cost of training on a machine that others share.</summary>
+    /// <summary>
+    /// The error that stops a diverged run. Nothing is written after divergence, so the last checkpoint and the best
+    /// model stay as they were, from before the step that diverged.
+    /// </summary>
+    private TrainingDivergedException Diverged(string what, int epoch, int step, TrainingConfig cfg) =>
+        new($"training diverged: {what} in epoch {epoch + 1} at batch {step + 1}; the last good checkpoint " +
+            $"({(State.Epoch > 0 || State.Step > 0 ? $"epoch {State.Epoch}, batch {State.Step}" : "none yet")}) and the best model " +
+            $"({(State.BestEpoch > 0 ? $"epoch {State.BestEpoch}" : "none yet")}) are kept; start a new run with a lower learning rate " +
+            $"(now {cfg.Lr.ToString(System.Globalization.CultureInfo.InvariantCulture)}){(cfg.Clip > 0 ? "" : " or with gradient clipping")}.");
+
+    /// <summary>The name of the first parameter holding NaN or an infinity, or null.</summary>
+    private static string? NonFinite(TaskModel model)
+    {
+        foreach (var (name, p) in model.Network.NamedParameters())
+            foreach (float v in p.AsSpan())
+                if (!float.IsFinite(v)) return name;
+        return null;
+    }
+
     private static TimeSpan CpuTime() => Process.GetCurrentProcess().TotalProcessorTime;
 }

@@ -49,10 +49,10 @@ public sealed record TrainingOptions
     /// <summary>Recurrent cell: <c>lstm</c> or <c>gru</c>.</summary>
     public string Cell { get; init; } = "lstm";
 
-    /// <summary>Embedding width; null: chosen from the data by <see cref="ModelSize.Choose"/>.</summary>
+    /// <summary>Embedding width; null: chosen from the data by <see cref="ModelDefaults.Choose"/>.</summary>
     public int? EmbeddingDim { get; init; }
 
-    /// <summary>Hidden units per direction; null: chosen from the data by <see cref="ModelSize.Choose"/>.</summary>
+    /// <summary>Hidden units per direction; null: chosen from the data by <see cref="ModelDefaults.Choose"/>.</summary>
     public int? HiddenSize { get; init; }
 
     /// <summary>Stacked recurrent layers.</summary>
@@ -61,7 +61,7 @@ public sealed record TrainingOptions
     /// <summary>Run each layer in both directions.</summary>
     public bool Bidirectional { get; init; } = true;
 
-    /// <summary>Dropout probability; null: chosen from the data by <see cref="ModelSize.Choose"/>.</summary>
+    /// <summary>Dropout probability; null: chosen from the data by <see cref="ModelDefaults.Choose"/>.</summary>
     public float? Dropout { get; init; }
 
     /// <summary>Probability that a training token's word id becomes &lt;unk&gt; (tagging only).</summary>

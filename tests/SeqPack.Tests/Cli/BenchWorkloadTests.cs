@@ -24,7 +24,7 @@ public class BenchWorkloadTests
         Assert.Equal(PeerLengths(batch, 8, 400), ours.Select(l => (long)l).ToArray());
     }
 
-    // Token counts printed by shared/peer/run.sh (PyTorch) on this machine, docs/bench/pytorch-*.jsonl.
+    // Token counts printed by shared/peer/run.sh (PyTorch) on this machine, docs/bench/pytorch.jsonl.
     [Theory]
     [InlineData("lstm-s", 4231, 12000)]
     [InlineData("lstm-m", 8649, 24768)]

@@ -12,6 +12,15 @@ internal static class CliRunner
 
     public static (int ExitCode, string Output) RunWithInput(string stdin, params string[] args) => Run(default, stdin, args);
 
+    /// <summary>Runs with standard output and standard error on separate consoles of <paramref name="width"/> columns.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunSplit(string[] args, string? stdin = null, int width = 80)
+    {
+        var stdout = new TestConsole().Width(width);
+        var stderr = new TestConsole().Width(width);
+        int code = Program.Run(args, stdout, default, new StringReader(stdin ?? ""), stderr);
+        return (code, stdout.Output, stderr.Output);
+    }
+
     private static (int ExitCode, string Output) Run(CancellationToken interrupt, string? stdin, string[] args)
     {
         var console = new TestConsole().Width(250);

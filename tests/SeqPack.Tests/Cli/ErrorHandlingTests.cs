@@ -20,8 +20,21 @@ public class ErrorHandlingTests
         AssertOneLineError(CliRunner.Run("inspect", "--bogus"), "Unknown option 'bogus'; run 'seqpack --help'");
 
     [Fact]
-    public void MissingFile_OneLine() =>
-        AssertOneLineError(CliRunner.Run("inspect", "--data", "/no/such/file.tsv"), "--data '/no/such/file.tsv' does not exist; check the path.");
+    public void MissingFile_OneLineAndFileExitCode()
+    {
+        var result = CliRunner.Run("inspect", "--data", "/no/such/file.tsv");
+        AssertOneLineError(result, "--data '/no/such/file.tsv' does not exist; check the path.");
+        Assert.Equal(4, result.ExitCode);
+    }
+
+    [Fact]
+    public void FolderAsDataFile_OneLineAndFileExitCode()
+    {
+        using var dir = new TempDir();
+        var result = CliRunner.Run("inspect", "--data", dir.Path);
+        AssertOneLineError(result, "is a folder; pass a data file");
+        Assert.Equal(4, result.ExitCode);
+    }
 
     [Fact]
     public void MalformedRow_NamesFileLineAndTheSkipOption()
@@ -38,7 +51,9 @@ public class ErrorHandlingTests
     {
         using var dir = new TempDir();
         var file = dir.Write("empty.tsv", "\n\n");
-        AssertOneLineError(CliRunner.Run("inspect", "--data", file), "holds no examples");
+        var result = CliRunner.Run("inspect", "--data", file);
+        AssertOneLineError(result, "holds no examples");
+        Assert.Equal(3, result.ExitCode);
     }
 
     [Fact]

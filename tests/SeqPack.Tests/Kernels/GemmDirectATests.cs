@@ -10,8 +10,8 @@ namespace SeqPack.Tests.Kernels;
 public sealed class GemmDriverCollection;
 
 /// <summary>
-/// Reading a short untransposed A in place (<c>DirectA</c>, Vector256 kernels, M ≤ MC) gives the same bits as
-/// packing it: the recurrent products and the plain GEMM are run with <see cref="GemmDriver.NoDirect"/> off and
+/// Reading a short untransposed A in place (<c>DirectA</c>, Vector256 and Vector128 kernels, M ≤ MC), and B in
+/// place for products of one or two register blocks of rows (<c>DirectB</c>), gives the same bits as packing: the recurrent products and the plain GEMM are run with <see cref="GemmDriver.NoDirect"/> off and
 /// on and compared element for element, padding of C included.
 /// </summary>
 [Collection(nameof(GemmDriverCollection))]
@@ -48,6 +48,30 @@ public class GemmDirectATests
                 (a, c) => Gemm.Sgemm(GemmPlan.V256, false, false, m, N, K, alpha, a, K + PadA, b, N + 2, beta, c, N + PadC)));
             AssertSameWithAndWithoutDirectA(m, seed => Product(m, seed,
                 (a, c) => Gemm.Sgemm(GemmPlan.V256, false, true, m, N, K, alpha, a, K + PadA, bT, K + 4, beta, c, N + PadC)));
+        }
+    }
+
+    public static TheoryData<string> VectorPlans => new() { "Vector128", "Vector128Arm64", "Vector256", "Vector512" };
+
+    /// <summary>
+    /// A product with at most two register blocks of rows and an untransposed B reads B in place (only the
+    /// partial right-edge panel is packed): the same bits as packing B, for every vector family, with A packed
+    /// (transposed) or read in place, one row past the limit included.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(VectorPlans))]
+    public void SmallMGemm_ReadingBInPlace_IsBitIdenticalToPackingB(string planName)
+    {
+        var plan = GemmPlan.All.Single(p => p.Name == planName);
+        var b = GemmTestData.Matrix(K, N, N + 2, 15);
+        for (int m = 1; m <= 2 * plan.MR + 1; m++)
+        {
+            int rows = m;
+            var aT = GemmTestData.Matrix(K, m, m + PadA, 16);
+            AssertSameWithAndWithoutDirectA(m, seed => Product(rows, seed,
+                (a, c) => Gemm.Sgemm(plan, false, false, rows, N, K, 0.5f, a, K + PadA, b, N + 2, 0.25f, c, N + PadC)));
+            AssertSameWithAndWithoutDirectA(m, seed => Product(rows, seed,
+                (_, c) => Gemm.Sgemm(plan, true, false, rows, N, K, -1f, aT, rows + PadA, b, N + 2, 0f, c, N + PadC)));
         }
     }
 

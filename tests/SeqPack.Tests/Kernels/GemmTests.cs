@@ -1,3 +1,4 @@
+using SeqPack.Tests.Support;
 using SeqPack.Kernels;
 
 namespace SeqPack.Tests.Kernels;
@@ -6,9 +7,9 @@ namespace SeqPack.Tests.Kernels;
 [Collection(nameof(GemmDriverCollection))]
 public class GemmTests
 {
-    public static TheoryData<string> Plans => new() { "Scalar", "Vector256", "Vector512" };
+    public static TheoryData<string> Plans => new() { "Scalar", "Vector128", "Vector128Arm64", "Vector256", "Vector512" };
 
-    private static GemmPlan Plan(string name) => GemmPlan.All.Single(p => p.Isa.ToString() == name);
+    private static GemmPlan Plan(string name) => GemmPlan.All.Single(p => p.Name == name);
 
     private static readonly (bool A, bool B)[] Transposes = [(false, false), (false, true), (true, false), (true, true)];
 
@@ -104,7 +105,7 @@ public class GemmTests
         try
         {
             float[]? first = null;
-            foreach (int threads in new[] { 1, 2, 3, 8 })
+            foreach (int threads in ThreadCounts.All)
             {
                 Compute.Threads = threads;
                 var c = new float[m * n];
@@ -135,7 +136,7 @@ public class GemmTests
         int lda = transA ? m : k, ldb = transB ? k : n;
         var expected = new float[m * n];
         GemmReference.Sgemm(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, expected, n);
-        AssertNearReferenceWithTheSameBitsOnOneTwoAndThreeThreads(expected, () =>
+        AssertNearReferenceWithTheSameBitsOnEveryThreadCount(expected, () =>
         {
             var c = new float[m * n];
             Gemm.Sgemm(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c, n);
@@ -161,7 +162,7 @@ public class GemmTests
         var expected = (float[])c0.Clone();
         GemmReference.Sgemm(false, false, m, n, k, 0.5f, a, k, b, n, 2f, expected, n);
         var packed = prepacked ? new PackedMatrix(b, n, false, k, n) : null;
-        AssertNearReferenceWithTheSameBitsOnOneTwoAndThreeThreads(expected, () =>
+        AssertNearReferenceWithTheSameBitsOnEveryThreadCount(expected, () =>
         {
             var c = (float[])c0.Clone();
             if (packed is null) Gemm.Sgemm(false, false, m, n, k, 0.5f, a, k, b, n, 2f, c, n);
@@ -170,14 +171,14 @@ public class GemmTests
         });
     }
 
-    /// <summary>Runs <paramref name="product"/> on 1, 2 and 3 threads: each result near the reference, all with the same bits.</summary>
-    private static void AssertNearReferenceWithTheSameBitsOnOneTwoAndThreeThreads(float[] expected, Func<float[]> product)
+    /// <summary>Runs <paramref name="product"/> on every count of <see cref="ThreadCounts.All"/>: each result near the reference, all with the same bits.</summary>
+    private static void AssertNearReferenceWithTheSameBitsOnEveryThreadCount(float[] expected, Func<float[]> product)
     {
         int saved = Compute.Threads;
         try
         {
             float[]? first = null;
-            foreach (int threads in new[] { 1, 2, 3 })
+            foreach (int threads in ThreadCounts.All)
             {
                 Compute.Threads = threads;
                 var c = product();

@@ -1,3 +1,4 @@
+using SeqPack.Tests.Support;
 using SeqPack.Kernels;
 
 namespace SeqPack.Tests.Kernels;
@@ -6,9 +7,9 @@ namespace SeqPack.Tests.Kernels;
 [Collection(nameof(GemmDriverCollection))]
 public class PackedMatrixTests
 {
-    public static TheoryData<string> Plans => new() { "Scalar", "Vector256", "Vector512" };
+    public static TheoryData<string> Plans => new() { "Scalar", "Vector128", "Vector128Arm64", "Vector256", "Vector512" };
 
-    private static GemmPlan Plan(string name) => GemmPlan.All.Single(p => p.Isa.ToString() == name);
+    private static GemmPlan Plan(string name) => GemmPlan.All.Single(p => p.Name == name);
 
     private static void Prepacked(GemmPlan plan, bool ta, bool tb, int m, int n, int k, float alpha, float beta, int pad = 0)
         => GemmTestData.Check("prepacked " + plan, ta, tb, m, n, k, alpha, beta, pad, pad, pad,
@@ -90,7 +91,7 @@ public class PackedMatrixTests
         int saved = Compute.Threads;
         try
         {
-            foreach (int threads in new[] { 1, 2, 3 })
+            foreach (int threads in ThreadCounts.All)
             {
                 Compute.Threads = threads;
                 var rented = widths.Select(cols => PackedMatrix.Rent(transposed, k, cols)).ToArray();

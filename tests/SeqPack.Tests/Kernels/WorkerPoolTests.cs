@@ -49,6 +49,33 @@ public class WorkerPoolTests
         }
     }
 
+    private unsafe struct ThreadJob : IParallelJob
+    {
+        public int* ThreadIds;
+        public readonly void Execute(int index)
+        {
+            ThreadIds[index] = Environment.CurrentManagedThreadId;
+            Thread.SpinWait(20_000);   // long enough that a helper, if one were offered the job, would take a task
+        }
+    }
+
+    [Fact]
+    public unsafe void Run_WithMaxThreadsOne_RunsEveryTaskOnTheCallingThread()
+    {
+        int saved = Compute.Threads;
+        try
+        {
+            Compute.Threads = 16;
+            var ids = new int[40];
+            fixed (int* p = ids) WorkerPool.Run(new ThreadJob { ThreadIds = p }, ids.Length, maxThreads: 1);
+            Assert.All(ids, id => Assert.Equal(Environment.CurrentManagedThreadId, id));
+        }
+        finally
+        {
+            Compute.Threads = saved;
+        }
+    }
+
     [Fact]
     public unsafe void Run_NestedInsideAJob_RunsInlineAndCompletes()
     {

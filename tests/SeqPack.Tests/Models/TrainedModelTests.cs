@@ -59,7 +59,7 @@ public class TrainedModelTests
         Assert.True(steps[^1].LearningRate < steps[0].LearningRate);
         Assert.NotNull(result.Test);
         Assert.Equal(4, result.Test!.Count);                                  // 10% of 40, stratified
-        foreach (var f in new[] { "config.json", "model.safetensors", "metrics.jsonl", "checkpoint/state.json" })
+        foreach (var f in new[] { "config.json", "model.safetensors", "metrics.jsonl", "checkpoint.safetensors" })
             Assert.True(File.Exists(Path.Combine(run, f)), f);
 
         var model = TrainedModel.Load(run);

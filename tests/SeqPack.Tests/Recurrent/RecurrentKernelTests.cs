@@ -41,8 +41,8 @@ public class RecurrentKernelTests
         Assert.Equal(9L * 4, LayerMath.RowsProcessed - before);
     }
 
-    private static StepLayout Layout(int longest) =>
-        StepLayout.FromBatchSizes(Enumerable.Range(0, longest).Select(t => t < 2 ? 5 : t < longest / 2 ? 3 : 1).ToArray(), "lengths");
+    private static PackedLayout Layout(int longest) =>
+        PackedLayout.FromBatchSizes(Enumerable.Range(0, longest).Select(t => t < 2 ? 5 : t < longest / 2 ? 3 : 1).ToArray());
 
     /// <summary>Bytes allocated on this thread by <paramref name="action"/>, after one warm-up run.</summary>
     private static long Allocated(Action action)

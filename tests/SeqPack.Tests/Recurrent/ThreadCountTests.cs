@@ -1,6 +1,7 @@
 using SeqPack.Kernels;
 using SeqPack.Nn;
 using SeqPack.Tests.Kernels;
+using SeqPack.Tests.Support;
 
 namespace SeqPack.Tests.Recurrent;
 
@@ -16,17 +17,17 @@ public class ThreadCountTests
     private const int Input = 7, Hidden = 150;
     private static readonly int[] Lengths = [5, 9, 2, 9, 7, 1];
 
-    public static TheoryData<string> Layers => ["lstm", "lstm-bidirectional-2", "gru", "rnn"];
+    public static TheoryData<string> Layers => ["lstm", "lstm-bidirectional-2", "lstm-projection", "gru", "gru-bidirectional-2", "rnn"];
 
     [Theory]
     [MemberData(nameof(Layers))]
-    public void TrainingStep_GivesTheSameBitsOnOneTwoAndThreeThreads(string layer)
+    public void TrainingStep_GivesTheSameBitsOnOneToSixteenThreads(string layer)
     {
         int saved = Compute.Threads;
         try
         {
             List<float[]>? first = null;
-            foreach (int threads in new[] { 1, 2, 3 })
+            foreach (int threads in ThreadCounts.All)
             {
                 Compute.Threads = threads;
                 var results = Step(layer);
@@ -47,7 +48,9 @@ public class ThreadCountTests
         {
             "lstm" => new Lstm(Input, Hidden, rng: new Rng(11)),
             "lstm-bidirectional-2" => new Lstm(Input, Hidden, numLayers: 2, bidirectional: true, rng: new Rng(12)),
+            "lstm-projection" => new Lstm(Input, Hidden, projSize: 37, rng: new Rng(17)),
             "gru" => new Gru(Input, Hidden, rng: new Rng(13)),
+            "gru-bidirectional-2" => new Gru(Input, Hidden, numLayers: 2, bidirectional: true, rng: new Rng(18)),
             _ => new Rnn(Input, Hidden, rng: new Rng(14)),
         };
         var x = Tensor.Randn(new Rng(15), Lengths.Max(), Lengths.Length, Input);

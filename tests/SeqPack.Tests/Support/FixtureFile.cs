@@ -18,8 +18,21 @@ public static class FixtureFile
     }
 
     public static Tensor Tensor(this JsonElement e) =>
-        SeqPack.Tensor.FromArray(e.GetProperty("data").EnumerateArray().Select(v => v.GetSingle()).ToArray(),
+        SeqPack.Tensor.FromArray(e.GetProperty("data").EnumerateArray().Select(Number).ToArray(),
             e.GetProperty("shape").EnumerateArray().Select(v => v.GetInt32()).ToArray());
+
+    /// <summary>A number, or one of the strings "NaN", "Infinity", "-Infinity" that stand for the values JSON cannot hold.</summary>
+    private static float Number(JsonElement v) => v.ValueKind == JsonValueKind.String
+        ? float.Parse(v.GetString()!, System.Globalization.CultureInfo.InvariantCulture)
+        : v.GetSingle();
+
+    /// <summary>A boolean tensor <c>{"shape": [...], "data": [true, ...]}</c> as a <see cref="Mask"/>.</summary>
+    public static Mask Mask(this JsonElement e, string property)
+    {
+        var m = e.GetProperty(property);
+        return SeqPack.Mask.FromArray(m.GetProperty("data").EnumerateArray().Select(v => v.GetBoolean()).ToArray(),
+            m.GetProperty("shape").EnumerateArray().Select(v => v.GetInt32()).ToArray());
+    }
 
     public static Tensor Tensor(this JsonElement e, string property) => e.GetProperty(property).Tensor();
 

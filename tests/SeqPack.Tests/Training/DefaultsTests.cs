@@ -122,7 +122,7 @@ public class DefaultsTests
     [InlineData(true, 400, 30, 32, 64)]          // too few examples for the larger model
     public void ModelSize_FollowsTheDocumentedRule(bool classify, int examples, int classes, int embedding, int hidden)
     {
-        var size = ModelSize.Choose(classify, examples, classes);
+        var size = ModelDefaults.Choose(classify, examples, classes);
         Assert.Equal((embedding, hidden), (size.EmbeddingDim, size.HiddenSize));
     }
 

@@ -11,10 +11,9 @@ namespace SeqPack.Nn.Recurrent;
 internal static class GruLayer
 {
     /// <summary>What forward keeps for backward. N = rows, B = batch.</summary>
-    internal sealed class Buffers
+    internal sealed class Buffers : SavedBuffers
     {
-        // Gates, Ghn and HPrev are rented from the ScratchPool (possibly longer than N rows) and given back by
-        // Release once backward has used them; Y and StateH become the output tensors.
+        // Gates, Ghn and HPrev are rented (possibly longer than N rows); Y and StateH become the output tensors.
         public readonly int Hidden, InputSize;
         public readonly float[] Gates;   // (N, 3H) activated r, z, n
         public readonly float[] Ghn;     // (N, H) h·W_hnᵀ + b_hn
@@ -26,28 +25,17 @@ internal static class GruLayer
         public Buffers(int rows, int batch, int inputSize, int hidden)
         {
             Hidden = hidden; InputSize = inputSize;
-            Gates = ScratchPool.Rent(rows * 3 * hidden);
-            Ghn = ScratchPool.Rent(rows * hidden);
-            HPrev = ScratchPool.Rent(rows * hidden);
+            Gates = Rent(rows * 3 * hidden);
+            Ghn = Rent(rows * hidden);
+            HPrev = Rent(rows * hidden);
             Y = GC.AllocateUninitializedArray<float>(rows * hidden);        // every row is written by its step
             Gh = GC.AllocateUninitializedArray<float>(batch * 3 * hidden);  // written (beta = 0) before each read
             StateH = new float[batch * hidden];
         }
-
-        /// <summary>True once <see cref="Release"/> has run: the saved arrays belong to the pool again.</summary>
-        public bool Released { get; private set; }
-
-        /// <summary>Gives the saved arrays back to the pool (after backward, or at once when nothing was recorded).</summary>
-        public void Release()
-        {
-            if (Released) return;
-            Released = true;
-            ScratchPool.Return(Gates, Ghn, HPrev);
-        }
     }
 
     /// <summary>Runs the layer: x (N, I), h0 (B, H) or null. Returns Y (N, H) and h_n (B, H).</summary>
-    public static (Tensor Y, Tensor H) Forward(Tensor x, StepLayout layout, bool reverse, LayerWeights w, Tensor? h0)
+    public static (Tensor Y, Tensor H) Forward(Tensor x, PackedLayout layout, bool reverse, LayerWeights w, Tensor? h0)
     {
         int rows = layout.Rows, batch = layout.Batch, inputSize = x.Dim(1), hidden = w.WHh.Dim(1);
         var buf = new Buffers(rows, batch, inputSize, hidden);
@@ -79,7 +67,7 @@ internal static class GruLayer
     /// parallel over blocks of rows (<see cref="CellTasks"/>). Each row is computed by the same code whichever
     /// task takes it, so the results do not depend on the thread count.
     /// </remarks>
-    internal static unsafe void ForwardLoop(StepLayout layout, bool reverse, PackedMatrix wHhT, ReadOnlyMemory<float> bHn, Buffers b)
+    internal static unsafe void ForwardLoop(PackedLayout layout, bool reverse, PackedMatrix wHhT, ReadOnlyMemory<float> bHn, Buffers b)
     {
         int h = b.Hidden, g3 = 3 * h;
         long counted = 0;
@@ -87,7 +75,7 @@ internal static class GruLayer
         {
             for (int s = 0; s < layout.Steps; s++)
             {
-                int t = layout.StepAt(s, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
+                int t = layout.StepAt(s, reverse), n = layout.BatchSizes[t], r0 = layout.StepOffsets[t];
                 var hPrev = b.HPrev.AsSpan(r0 * h, n * h);
                 b.StateH.AsSpan(0, n * h).CopyTo(hPrev);
                 Gemm.Sgemm(false, n, 1f, hPrev, h, wHhT, 0f, b.Gh, g3);
@@ -136,7 +124,7 @@ internal static class GruLayer
     }
 
     /// <summary>The gradient buffers of backward.</summary>
-    internal sealed class GradBuffers
+    internal sealed class GradBuffers : SavedBuffers
     {
         public readonly float[] DGh;      // (N, 3H) gradient of h·W_hhᵀ + b_hh; the saved activations' array, overwritten in place
         public readonly float[] DAn;      // (N, H) gradient of x·W_inᵀ + b_in (rented)
@@ -146,21 +134,15 @@ internal static class GruLayer
         public GradBuffers(float[] gates, int rows, int batch, int hidden)
         {
             DGh = gates;
-            DAn = ScratchPool.Rent(rows * hidden);
-            DH = ScratchPool.Rent(batch * hidden);
+            DAn = Rent(rows * hidden);
+            DH = Rent(batch * hidden);
             DStateH = new float[batch * hidden];
-        }
-
-        /// <summary>Gives the rented scratch back to the pool (DGh belongs to the forward buffers).</summary>
-        public void Release()
-        {
-            ScratchPool.Return(DAn, DH);
         }
     }
 
     /// <summary>The backward time loop (allocation-free). <paramref name="dy"/> may be empty.</summary>
     /// <remarks>Per step: the cell over blocks of rows in parallel (as in forward), then <c>dh_{t-1} += dGh·W_hh</c>.</remarks>
-    internal static unsafe void BackwardLoop(StepLayout layout, bool reverse, PackedMatrix wHh, ReadOnlySpan<float> dy, Buffers b, GradBuffers d)
+    internal static unsafe void BackwardLoop(PackedLayout layout, bool reverse, PackedMatrix wHh, ReadOnlySpan<float> dy, Buffers b, GradBuffers d)
     {
         int h = b.Hidden, g3 = 3 * h;
         long counted = 0;
@@ -168,7 +150,7 @@ internal static class GruLayer
         {
             for (int s = layout.Steps - 1; s >= 0; s--)
             {
-                int t = layout.StepAt(s, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
+                int t = layout.StepAt(s, reverse), n = layout.BatchSizes[t], r0 = layout.StepOffsets[t];
                 var job = new CellBackward
                 {
                     Rows = n, Hidden = h, Tasks = CellTasks(n, h),
@@ -206,12 +188,10 @@ internal static class GruLayer
         }
     }
 
-    private static Tensor?[] Backward(Tensor? dy, Tensor? dhn, Tensor x, StepLayout layout, bool reverse, LayerWeights w,
+    private static Tensor?[] Backward(Tensor? dy, Tensor? dhn, Tensor x, PackedLayout layout, bool reverse, LayerWeights w,
         Tensor? h0, Buffers b)
     {
-        if (b.Released)
-            throw new InvalidOperationException(
-                "Backward through a GRU layer a second time: the values it saved in forward were freed by the first backward (as in PyTorch without retain_graph). Run the forward pass again before calling Backward again.");
+        b.ThrowIfReleased("a GRU layer");
         int rows = layout.Rows, batch = layout.Batch, h = b.Hidden, inputSize = b.InputSize, g3 = 3 * h, h2 = 2 * h;
         // The recurrent-side gradients overwrite the saved activations (GruCellKernels.Backward reads each element
         // of a row's r, z, n before it writes the gradient at the same index), so dGh needs no (N, 3H) buffer.

@@ -20,10 +20,10 @@ namespace SeqPack.Nn.Recurrent;
 internal static class LstmLayer
 {
     /// <summary>Everything forward keeps for backward, plus the running state. Shapes in comments, N = rows, B = batch.</summary>
-    internal sealed class Buffers
+    internal sealed class Buffers : SavedBuffers
     {
-        // WIh, WHh, Gates, CPrev, TanhC, XH and R are rented from the ScratchPool (possibly longer than needed) and
-        // given back by Release once backward has used them; Y, StateH and StateC become the output tensors.
+        // WIh, WHh, Gates, CPrev, TanhC, XH and R are rented (possibly longer than needed); Y, StateH and StateC
+        // become the output tensors.
         public readonly int Hidden, HOut, InputSize;
         /// <summary>
         /// Whether XH also holds each row's input, so that dW_ih and dW_hh are one GEMM
@@ -50,30 +50,19 @@ internal static class LstmLayer
             Hidden = w.WHh.Dim(0) / 4;
             HOut = w.WHh.Dim(1);
             Slices = new GateSlices(4, Hidden);
-            WIh = Slices.ToKernelRows(w.WIh.Data, InputSize, ScratchPool.Rent(w.WIh.Size));
-            WHh = Slices.ToKernelRows(w.WHh.Data, HOut, ScratchPool.Rent(w.WHh.Size));
-            Gates = ScratchPool.Rent(rows * 4 * Hidden);
-            CPrev = ScratchPool.Rent(rows * Hidden);
-            TanhC = ScratchPool.Rent(rows * Hidden);
+            WIh = Slices.ToKernelRows(w.WIh.Data, InputSize, Rent(w.WIh.Size));
+            WHh = Slices.ToKernelRows(w.WHh.Data, HOut, Rent(w.WHh.Size));
+            Gates = Rent(rows * 4 * Hidden);
+            CPrev = Rent(rows * Hidden);
+            TanhC = Rent(rows * Hidden);
             JointWeightGrad = jointWeightGrad;
             HPrevColumn = jointWeightGrad ? InputSize : 0;
             XHStride = HPrevColumn + HOut;
-            XH = ScratchPool.Rent(rows * XHStride);
-            R = w.WHr is not null ? ScratchPool.Rent(rows * Hidden) : [];
+            XH = Rent(rows * XHStride);
+            R = w.WHr is not null ? Rent(rows * Hidden) : [];
             Y = GC.AllocateUninitializedArray<float>(rows * HOut);   // every row is written by its step
             StateH = new float[batch * HOut];
             StateC = new float[batch * Hidden];
-        }
-
-        /// <summary>True once <see cref="Release"/> has run: the saved arrays belong to the pool again.</summary>
-        public bool Released { get; private set; }
-
-        /// <summary>Gives the saved arrays back to the pool (after backward, or at once when nothing was recorded).</summary>
-        public void Release()
-        {
-            if (Released) return;
-            Released = true;
-            ScratchPool.Return(WIh, WHh, Gates, CPrev, TanhC, XH, R);
         }
     }
 
@@ -82,7 +71,7 @@ internal static class LstmLayer
     /// (B, Hout) and <paramref name="c0"/> (B, H) are in row order (null: zeros). Returns Y (N, Hout),
     /// h_n (B, Hout), c_n (B, H).
     /// </summary>
-    public static (Tensor Y, Tensor H, Tensor C) Forward(Tensor x, StepLayout layout, bool reverse, LayerWeights w,
+    public static (Tensor Y, Tensor H, Tensor C) Forward(Tensor x, PackedLayout layout, bool reverse, LayerWeights w,
         Tensor? h0, Tensor? c0)
     {
         int rows = layout.Rows, batch = layout.Batch;
@@ -117,12 +106,10 @@ internal static class LstmLayer
         return (y, hn, cn);
     }
 
-    private static Tensor?[] Backward(Tensor? dy, Tensor? dhn, Tensor? dcn, Tensor x, StepLayout layout, bool reverse,
+    private static Tensor?[] Backward(Tensor? dy, Tensor? dhn, Tensor? dcn, Tensor x, PackedLayout layout, bool reverse,
         LayerWeights w, Tensor? h0, Tensor? c0, Buffers b)
     {
-        if (b.Released)
-            throw new InvalidOperationException(
-                "Backward through an LSTM layer a second time: the values it saved in forward were freed by the first backward (as in PyTorch without retain_graph). Run the forward pass again before calling Backward again.");
+        b.ThrowIfReleased("an LSTM layer");
         int rows = layout.Rows, batch = layout.Batch, h = b.Hidden, hOut = b.HOut, inputSize = b.InputSize, g4 = 4 * h;
         // The gate gradients overwrite the saved activations row by row (each row's activations are read only
         // to compute that row's gradients), so backward needs no (N, 4H) buffer of its own.
@@ -164,7 +151,7 @@ internal static class LstmLayer
         if (h0 is not null) grads.Add(Autograd.Unshared(new Tensor(d.DStateH, [batch, hOut])));
         if (c0 is not null) grads.Add(Autograd.Unshared(new Tensor(d.DStateC, [batch, h])));
         b.Release();
-        ScratchPool.Return(d.DHTotal);
+        d.Release();
         return grads.ToArray();
     }
 

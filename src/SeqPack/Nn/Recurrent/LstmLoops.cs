@@ -79,11 +79,11 @@ internal static unsafe class LstmLoops
     /// sorted by length), so without a projection each step's cell writes c_t and h_t of the continuing rows
     /// straight into the next step's c_{t-1} and h_{t-1} rows, and only the rows that end go to the running
     /// state: the caller copies nothing between steps except the initial state of rows that start (the first
-    /// step, and steps where a reverse pass meets more sequences). An lstm-m forward copied 5-6 ms of state
-    /// between steps on the calling thread while the other threads waited.
+    /// step, and steps where a reverse pass meets more sequences). Copying the state between steps would run on
+    /// the calling thread while the other threads wait.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(StepLayout layout, bool reverse, LstmLayer.Buffers b, ReadOnlySpan<float> bias,
+    public static void Forward(PackedLayout layout, bool reverse, LstmLayer.Buffers b, ReadOnlySpan<float> bias,
         PackedMatrix[] packedWhh, PackedMatrix? projection)
     {
         int h = b.Hidden, hOut = b.HOut, g4 = 4 * h, slices = packedWhh.Length;
@@ -96,7 +96,7 @@ internal static unsafe class LstmLoops
             int carried = 0;   // rows of this step whose state the previous step wrote in place (always 0 with a projection)
             for (int step = 0; step < layout.Steps; step++)
             {
-                int t = layout.StepAt(step, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
+                int t = layout.StepAt(step, reverse), n = layout.BatchSizes[t], r0 = layout.StepOffsets[t];
                 int from = Math.Min(carried, n);   // rows [from, n) take their state from StateH/StateC (all rows with a projection)
                 for (int i = from; i < n; i++)
                     b.StateH.AsSpan(i * hOut, hOut).CopyTo(b.XH.AsSpan((r0 + i) * b.XHStride + b.HPrevColumn, hOut));
@@ -106,7 +106,7 @@ internal static unsafe class LstmLoops
                 {
                     int tNext = layout.StepAt(step + 1, reverse);
                     carry = Math.Min(n, layout.BatchSizes[tNext]);
-                    rNext = layout.Offsets[tNext];
+                    rNext = layout.StepOffsets[tNext];
                 }
                 var job = new ForwardStep
                 {
@@ -137,7 +137,7 @@ internal static unsafe class LstmLoops
     }
 
     /// <summary>The gradient buffers of backward. Shapes in comments.</summary>
-    internal sealed class GradBuffers
+    internal sealed class GradBuffers : SavedBuffers
     {
         public readonly float[] DGates;   // (N, 4H) kernel gate order; the saved activations' array, overwritten in place
         public readonly float[] DHTotal;  // (N, Hout) total gradient of each row's output; kept only with projection
@@ -150,7 +150,7 @@ internal static unsafe class LstmLoops
         {
             DBias = bias ? new float[4 * hidden] : [];
             DGates = gates;
-            DHTotal = projection ? ScratchPool.Rent(rows * hOut) : [];
+            DHTotal = projection ? Rent(rows * hOut) : [];
             DR = projection ? new float[batch * hidden] : [];
             DStateH = new float[batch * hOut];
             DStateC = new float[batch * hidden];
@@ -161,8 +161,7 @@ internal static unsafe class LstmLoops
     /// Gate slices per task of the backward time loop without a projection: enough tasks for two per thread
     /// (so that a thread slowed by a busy core hands work to the other), each as wide as that allows. Every
     /// task's product reads all of the step's gate gradients (up to 64 × 4H floats) to make its columns of
-    /// dh, so wider tasks read them fewer times: lstm-m's backward loop ran about 3% faster with two slices
-    /// per task than with one (in-process alternating rounds), and no faster with four.
+    /// dh, so wider tasks read them fewer times; two slices per task beat one, and four gained nothing more.
     /// </summary>
     private static int BackwardGroup(int slices) => (slices + Math.Min(slices, 2 * Compute.Threads) - 1) / Math.Min(slices, 2 * Compute.Threads);
 
@@ -230,7 +229,7 @@ internal static unsafe class LstmLoops
     /// must be complete (all Hout columns) before <c>dr = dh·W_hr</c>, so the product and the cells are two calls.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Backward(StepLayout layout, bool reverse, float[]? dy, LstmLayer.Buffers b, GradBuffers d,
+    public static void Backward(PackedLayout layout, bool reverse, float[]? dy, LstmLayer.Buffers b, GradBuffers d,
         PackedMatrix[] packedWhh, int group, PackedMatrix? projection)
     {
         int h = b.Hidden, hOut = b.HOut, g4 = 4 * h, slices = b.Slices.Count;
@@ -243,7 +242,7 @@ internal static unsafe class LstmLoops
             int prevRows = 0, prevOffset = 0;   // the step processed before this one (the next in time order)
             for (int step = layout.Steps - 1; step >= 0; step--)
             {
-                int t = layout.StepAt(step, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
+                int t = layout.StepAt(step, reverse), n = layout.BatchSizes[t], r0 = layout.StepOffsets[t];
                 var job = new BackwardStep
                 {
                     Rows = n, Hidden = h, Group = 1, Act = act + (nint)r0 * g4, TanhC = tanhC + (nint)r0 * h, CPrev = cPrev + (nint)r0 * h,

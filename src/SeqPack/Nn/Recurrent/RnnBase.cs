@@ -8,7 +8,7 @@ namespace SeqPack.Nn;
 /// layers over packed, padded or unbatched input.
 /// </summary>
 /// <remarks>
-/// Every input form is reduced to time-major rows with a <c>StepLayout</c>: packed data as it is, a padded
+/// Every input form is reduced to time-major rows with a <c>PackedLayout</c>: packed data as it is, a padded
 /// (T, B, I) tensor as T steps of B rows (every step computed, as PyTorch does), an unbatched (T, I) tensor as
 /// T steps of one row. Each layer and direction then runs as one fused autograd node
 /// (see <c>LstmLayer</c>, <c>GruLayer</c>, <c>RnnLayer</c>); the directions' outputs are concatenated along
@@ -39,6 +39,12 @@ public abstract class RnnBase : Module
     public int ProjSize { get; }
 
     private int Directions => Bidirectional ? 2 : 1;
+
+    /// <summary>The recurrence every layer runs (for exporters).</summary>
+    internal CellKind Kind => kind;
+
+    /// <summary>The parameters of one layer and direction (0 forward, 1 reverse), for exporters.</summary>
+    internal LayerWeights WeightsOf(int layer, int direction) => weights[layer * Directions + direction];
     private int HOut => ProjSize > 0 ? ProjSize : HiddenSize;
 
     private protected RnnBase(CellKind kind, int inputSize, int hiddenSize, int numLayers, bool bias, bool batchFirst,
@@ -59,6 +65,12 @@ public abstract class RnnBase : Module
         if (projSize >= hiddenSize && projSize > 0)
             throw new ArgumentOutOfRangeException(nameof(projSize), projSize,
                 $"{name}: projSize ({projSize}) must be smaller than hiddenSize ({hiddenSize}); use 0 for no projection.");
+        long hOut = projSize > 0 ? projSize : hiddenSize, dirs = bidirectional ? 2 : 1, gates = kind.Gates();
+        ParameterSizes.CheckMatrix(name, nameof(hiddenSize), hiddenSize, gates * hiddenSize, Math.Max(hOut * dirs, hiddenSize));
+        ParameterSizes.CheckMatrix(name, nameof(inputSize), inputSize, gates * hiddenSize, inputSize);
+        double perDirection = gates * hiddenSize * (hOut * dirs + hOut + (bias ? 2 : 0)) + (projSize > 0 ? hOut * hiddenSize : 0);
+        ParameterSizes.CheckTotal(name, nameof(numLayers), numLayers,
+            dirs * ((double)gates * hiddenSize * (inputSize - hOut * dirs) + numLayers * perDirection));
         if (dropout > 0f && numLayers == 1)
             Warnings.Warn($"{name}: dropout ({dropout}) applies between layers only, so with numLayers = 1 it has no effect " +
                 "(PyTorch gives the same warning); use numLayers > 1 or drop the option.");
@@ -106,7 +118,7 @@ public abstract class RnnBase : Module
         if (data.Rank != 2 || data.Dim(1) != InputSize)
             throw new ArgumentException(
                 $"{kind.Name()}: packed input data has shape {Shapes.Format(data.ShapeSpan)}; expected (sum of lengths, {InputSize}) for inputSize {InputSize}.", nameof(input));
-        var layout = StepLayout.FromBatchSizes(input.BatchSizes, nameof(input));
+        var layout = input.Layout;
         int batch = layout.Batch;
         CheckStates(h0, c0, batch, batched: true);
         var sorted = input.SortedIndexArray;
@@ -138,7 +150,7 @@ public abstract class RnnBase : Module
             CheckStates(h0, c0, 1, batched: false);
             int steps = input.Dim(0);
             if (steps == 0) throw new ArgumentException($"{name}: the input has no time steps.", nameof(input));
-            var (y1, h1, c1) = RunRows(input, StepLayout.Uniform(steps, 1),
+            var (y1, h1, c1) = RunRows(input, PackedLayout.Uniform(steps, 1),
                 h0?.Reshape(h0.Dim(0), 1, h0.Dim(1)), c0?.Reshape(c0.Dim(0), 1, c0.Dim(1)));
             return (y1, h1.Reshape(h1.Dim(0), h1.Dim(2)), c1?.Reshape(c1.Dim(0), c1.Dim(2)));
         }
@@ -150,7 +162,7 @@ public abstract class RnnBase : Module
         int t = timeMajor.Dim(0), b = timeMajor.Dim(1);
         if (t == 0 || b == 0) throw new ArgumentException($"{name}: input of shape {Shapes.Format(input.ShapeSpan)} is empty.", nameof(input));
         CheckStates(h0, c0, b, batched: true);
-        var (y, h, c) = RunRows(timeMajor.Reshape(t * b, InputSize), StepLayout.Uniform(t, b), h0, c0);
+        var (y, h, c) = RunRows(timeMajor.Reshape(t * b, InputSize), PackedLayout.Uniform(t, b), h0, c0);
         var output = y.Reshape(t, b, y.Dim(1));
         return (BatchFirst ? output.Transpose(0, 1) : output, h, c);
     }
@@ -175,7 +187,7 @@ public abstract class RnnBase : Module
     /// The stack over rows: x (N, I) in <paramref name="layout"/>, states (L·D, B, ·) in row order. Returns
     /// the last layer's output (N, D·Hout) and the final states (L·D, B, ·).
     /// </summary>
-    private (Tensor Y, Tensor H, Tensor? C) RunRows(Tensor x, StepLayout layout, Tensor? h0, Tensor? c0)
+    private (Tensor Y, Tensor H, Tensor? C) RunRows(Tensor x, PackedLayout layout, Tensor? h0, Tensor? c0)
     {
         int d = Directions;
         var hs = new Tensor[NumLayers * d];

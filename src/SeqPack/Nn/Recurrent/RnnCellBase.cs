@@ -29,6 +29,8 @@ public abstract class RnnCellBase : Module
             throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, $"{name}: inputSize must be positive.");
         if (hiddenSize <= 0)
             throw new ArgumentOutOfRangeException(nameof(hiddenSize), hiddenSize, $"{name}: hiddenSize must be positive.");
+        ParameterSizes.CheckMatrix(name, nameof(hiddenSize), hiddenSize, (long)gates * hiddenSize, hiddenSize);
+        ParameterSizes.CheckMatrix(name, nameof(inputSize), inputSize, (long)gates * hiddenSize, inputSize);
         this.name = name;
         InputSize = inputSize; HiddenSize = hiddenSize; Bias = bias;
         var wIh = RegisterParameter("weight_ih", Tensor.Zeros(gates * hiddenSize, inputSize));

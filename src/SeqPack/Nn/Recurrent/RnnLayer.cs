@@ -10,36 +10,25 @@ namespace SeqPack.Nn.Recurrent;
 internal static class RnnLayer
 {
     /// <summary>What forward keeps for backward. N = rows, B = batch.</summary>
-    internal sealed class Buffers
+    internal sealed class Buffers : SavedBuffers
     {
         public readonly int Hidden, InputSize;
         public readonly bool Relu;
-        public readonly float[] HPrev;   // (N, H) rented from the ScratchPool (possibly longer), given back by Release
+        public readonly float[] HPrev;   // (N, H) rented (possibly longer)
         public readonly float[] Y;       // (N, H) pre-activations, activated in place: the output, also what backward differentiates through
         public readonly float[] StateH;  // (B, H)
 
         public Buffers(int rows, int batch, int inputSize, int hidden, bool relu)
         {
             Hidden = hidden; InputSize = inputSize; Relu = relu;
-            HPrev = ScratchPool.Rent(rows * hidden);
+            HPrev = Rent(rows * hidden);
             Y = GC.AllocateUninitializedArray<float>(rows * hidden);   // overwritten by the input projection
             StateH = new float[batch * hidden];
-        }
-
-        /// <summary>True once <see cref="Release"/> has run: the saved array belongs to the pool again.</summary>
-        public bool Released { get; private set; }
-
-        /// <summary>Gives the saved array back to the pool (after backward, or at once when nothing was recorded).</summary>
-        public void Release()
-        {
-            if (Released) return;
-            Released = true;
-            ScratchPool.Return(HPrev);
         }
     }
 
     /// <summary>Runs the layer: x (N, I), h0 (B, H) or null. Returns Y (N, H) and h_n (B, H).</summary>
-    public static (Tensor Y, Tensor H) Forward(Tensor x, StepLayout layout, bool reverse, bool relu, LayerWeights w, Tensor? h0)
+    public static (Tensor Y, Tensor H) Forward(Tensor x, PackedLayout layout, bool reverse, bool relu, LayerWeights w, Tensor? h0)
     {
         int rows = layout.Rows, batch = layout.Batch, inputSize = x.Dim(1), hidden = w.WHh.Dim(1);
         var buf = new Buffers(rows, batch, inputSize, hidden, relu);
@@ -61,13 +50,13 @@ internal static class RnnLayer
     }
 
     /// <summary>The forward time loop over preallocated buffers (allocation-free).</summary>
-    internal static void ForwardLoop(StepLayout layout, bool reverse, PackedMatrix wHhT, Buffers b)
+    internal static void ForwardLoop(PackedLayout layout, bool reverse, PackedMatrix wHhT, Buffers b)
     {
         int h = b.Hidden;
         long counted = 0;
         for (int s = 0; s < layout.Steps; s++)
         {
-            int t = layout.StepAt(s, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
+            int t = layout.StepAt(s, reverse), n = layout.BatchSizes[t], r0 = layout.StepOffsets[t];
             var hPrev = b.HPrev.AsSpan(r0 * h, n * h);
             var y = b.Y.AsSpan(r0 * h, n * h);
             b.StateH.AsSpan(0, n * h).CopyTo(hPrev);
@@ -80,14 +69,14 @@ internal static class RnnLayer
     }
 
     /// <summary>The backward time loop (allocation-free): dPre (N, H) out, dState (B, H) in as dh_n, out as dh0.</summary>
-    internal static void BackwardLoop(StepLayout layout, bool reverse, PackedMatrix wHh, ReadOnlySpan<float> dy, Buffers b,
+    internal static void BackwardLoop(PackedLayout layout, bool reverse, PackedMatrix wHh, ReadOnlySpan<float> dy, Buffers b,
         float[] dPre, float[] dState, float[] dhScratch)
     {
         int h = b.Hidden;
         long counted = 0;
         for (int s = layout.Steps - 1; s >= 0; s--)
         {
-            int t = layout.StepAt(s, reverse), n = layout.BatchSizes[t], r0 = layout.Offsets[t];
+            int t = layout.StepAt(s, reverse), n = layout.BatchSizes[t], r0 = layout.StepOffsets[t];
             var ds = dState.AsSpan(0, n * h);
             var dh = dhScratch.AsSpan(0, n * h);
             if (dy.IsEmpty) ds.CopyTo(dh);
@@ -100,12 +89,10 @@ internal static class RnnLayer
         LayerMath.CountRows(counted);
     }
 
-    private static Tensor?[] Backward(Tensor? dy, Tensor? dhn, Tensor x, StepLayout layout, bool reverse, LayerWeights w,
+    private static Tensor?[] Backward(Tensor? dy, Tensor? dhn, Tensor x, PackedLayout layout, bool reverse, LayerWeights w,
         Tensor? h0, Buffers b)
     {
-        if (b.Released)
-            throw new InvalidOperationException(
-                "Backward through an RNN layer a second time: the values it saved in forward were freed by the first backward (as in PyTorch without retain_graph). Run the forward pass again before calling Backward again.");
+        b.ThrowIfReleased("an RNN layer");
         int rows = layout.Rows, batch = layout.Batch, h = b.Hidden, inputSize = b.InputSize;
         // dPre gets its own array: the saved output Y (the only candidate to overwrite) is the user's output tensor.
         var dPre = ScratchPool.Rent(rows * h);      // (N, H), every row written by its step
