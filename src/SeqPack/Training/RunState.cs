@@ -39,8 +39,8 @@ public sealed class RunState
     /// <summary>Epochs since the dev score last improved.</summary>
     public int BadEpochs { get; set; }
 
-    /// <summary>The learning rate of the next step under the plateau schedule (null: the configured rate).</summary>
-    public float? Lr { get; set; }
+    /// <summary>The plateau schedule's counters and rate after the last epoch (null: another schedule, or no epoch finished yet).</summary>
+    public PlateauState? Plateau { get; set; }
 
     /// <summary>Whether the run ended (epochs done or early stop) and its test score was taken.</summary>
     public bool Finished { get; set; }

@@ -22,9 +22,6 @@ public sealed class Trainer
 {
     private const ulong WordDropoutSalt = 0xD1B54A32D192ED03UL;
 
-    /// <summary>The plateau schedule's factor: the rate halves after every epoch that is not the best so far.</summary>
-    private const float PlateauFactor = 0.5f;
-
     private readonly RunData data;
     private readonly Adam optimizer;
     private readonly Rng wordRng;
@@ -32,6 +29,7 @@ public sealed class Trainer
     private readonly Communicator world;
     private readonly DataParallel parallel;
     private readonly ShardedStep trainStep;
+    private readonly ReduceLROnPlateau? plateau;
 
     private Trainer(RunData data, string runFolder, bool resume, Communicator? world)
     {
@@ -44,7 +42,12 @@ public sealed class Trainer
         wordRng = new Rng(cfg.Seed ^ WordDropoutSalt);
         generators = Model.Generators.Append(wordRng).ToArray();
         State = resume ? Checkpoint.Load(runFolder, Model, optimizer, generators) : new RunState();
-        if (State.Lr is float lr) SetLr(lr);
+        if (cfg.EffectiveSchedule == TrainingOptions.PlateauSchedule)
+        {
+            // Mode max on the dev score with threshold 0 and patience 0: every epoch that is not a new best lowers the rate.
+            plateau = new ReduceLROnPlateau(optimizer, PlateauMode.Max, TrainingOptions.PlateauFactor, patience: 0, threshold: 0f, ThresholdMode.Abs);
+            State.Plateau?.RestoreInto(plateau);
+        }
         Lengths = data.Train.Select(e => e.Length).ToArray();
         Batcher = new LengthBatcher(cfg.BatchSize, cfg.TokenBudget);
         parallel = new DataParallel(this.world, Model.Network.Parameters());
@@ -132,7 +135,6 @@ public sealed class Trainer
         var cpuStart = CpuTime();
         bool classify = Model.Task == TaskKind.Classify;
         var outcome = TrainingOutcome.Completed;
-        bool plateau = cfg.EffectiveSchedule == TrainingOptions.PlateauSchedule;
         if (MemoryBudget.Check(Lengths, data.Config.Model, cfg, MemoryBudget.Available()) is string tooBig) throw new InsufficientMemoryException(tooBig);
         RunFingerprint.Check(world, data, state, StopAfterSteps);
         parallel.BroadcastParameters();
@@ -178,7 +180,7 @@ public sealed class Trainer
                 state.TrainLossCount++;
                 tokens += steps;
                 stepsThisCall++;
-                StepProgress?.Report(new StepReport(epoch, plateau ? 0 : cfg.Epochs, step + 1, batches.Count, state.TrainLossSum / state.TrainLossCount,
+                StepProgress?.Report(new StepReport(epoch, plateau is null ? cfg.Epochs : 0, step + 1, batches.Count, state.TrainLossSum / state.TrainLossCount,
                     tokens / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), optimizer.ParamGroups[0].Lr));
             }
             state.Seconds = secondsBefore + clock.Elapsed.TotalSeconds;
@@ -198,14 +200,11 @@ public sealed class Trainer
                 state.BadEpochs = 0;
                 if (world.IsRoot) AtomicFile.Write(ModelPath, SafeTensors.Serialize(Model.Network.StateDict()), Files);
             }
-            else
+            else state.BadEpochs++;
+            if (plateau is not null)
             {
-                state.BadEpochs++;
-                if (plateau)
-                {
-                    state.Lr = optimizer.ParamGroups[0].Lr * PlateauFactor;
-                    SetLr(state.Lr.Value);
-                }
+                plateau.Step(score);
+                state.Plateau = PlateauState.Of(plateau);
             }
             state.Epoch = epoch + 1;
             state.Step = 0;
@@ -236,11 +235,6 @@ public sealed class Trainer
         Span<long> past = [state.Seconds + state.History[^1].Seconds > budget ? 1 : 0];
         if (world.Size > 1) world.Broadcast(past);
         return past[0] != 0;
-    }
-
-    private void SetLr(float lr)
-    {
-        foreach (var g in optimizer.ParamGroups) g.Lr = lr;
     }
 
     private string ModelPath => Path.Combine(RunFolder, "model.safetensors");

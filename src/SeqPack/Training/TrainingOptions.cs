@@ -22,6 +22,9 @@ public sealed record TrainingOptions
     /// </summary>
     public const string PlateauSchedule = "plateau";
 
+    /// <summary>The plateau schedule's factor: the rate halves after every epoch that is not the best so far.</summary>
+    public const float PlateauFactor = 0.5f;
+
     /// <summary>The upper bound on epochs when <see cref="Epochs"/> is null (training stops on dev long before).</summary>
     public const int MaxEpochs = 200;
 

@@ -109,6 +109,10 @@ public class OptionValidationPropertyTests
     [InlineData("--threads", "0")]
     [InlineData("--epochs", "0")]
     [InlineData("--embedding-dim", "2147483647")]
+    [InlineData("--time-budget", "0s", "'0s'")]
+    [InlineData("--time-budget", "-5m", "'-5m'")]
+    [InlineData("--time-budget", "soon", "'soon'")]
+    [InlineData("--time-budget", "1e308h", "'1e308h'")]
     public void EdgeValue_IsAUsageErrorNamingTheOptionAndValue(string option, string value, string? shown = null)
     {
         var (code, stdout, stderr) = CliRunner.RunSplit(["train", option, value]);

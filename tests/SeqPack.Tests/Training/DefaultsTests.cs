@@ -112,6 +112,8 @@ public class DefaultsTests
 
         Assert.Equal(whole.State.History.Select(h => h.DevLoss), resumed.State.History.Select(h => h.DevLoss));
         Assert.Equal(whole.TestLoss, resumed.TestLoss);
+        Assert.Equal(whole.State.Plateau, resumed.State.Plateau);
+        Assert.True(whole.State.Plateau!.Lr < Open.Lr);                   // the run did lower its rate
     }
 
     [Theory]
