@@ -4,9 +4,12 @@
 Each task is one label<TAB>text file of at most 5,000 rows, of a shape the shipped tasks do not have, so that the defaults can be
 checked on data they were not tuned on:
 
-  ewt-masked-pos.tsv  17 classes, word-level context: an English Web Treebank sentence with one word replaced
-                      by ___ ; the label is that word's UPOS tag (the word itself is gone, so only the
-                      context tells).
+  ewt-marked-pos.tsv  17 classes, word in context: an English Web Treebank sentence with one word marked in
+                      place by brackets (`the [dog] barked`); the label is that word's UPOS tag, so the model
+                      must find the mark and read the word and its neighbours.
+  ewt-cloze.tsv       24 classes, many-class cloze: a sentence with one occurrence of one of the 24 most frequent
+                      function words (determiners, prepositions, pronouns, auxiliaries, conjunctions) replaced
+                      by ___ ; the label is the word. At most 220 rows a word, so that 'the' does not dominate.
   sms-bundle.tsv      long texts: four SMS messages joined with ' | '; 'spam' when any of them is spam.
   ewt-question.tsv    imbalanced (about 6% positive): an English Web Treebank sentence with its final
                       punctuation removed; 'question' when it ended with '?', else 'statement'.
@@ -31,16 +34,45 @@ def ewt_sentences():
                 yield tokens.split(" "), tags.split(" ")
 
 
-def masked_pos(rng):
+def marked_pos(rng):
     rows = []
     for tokens, tags in ewt_sentences():
         if len(tokens) < 4:
             continue
         i = rng.randrange(len(tokens))
-        if tags[i] == "PUNCT":  # a masked comma or full stop says little about its context
+        if tags[i] == "PUNCT":  # punctuation is a fifth of all tokens and trivial; draw once more
             i = rng.randrange(len(tokens))
-        masked = tokens[:i] + ["___"] + tokens[i + 1:]
-        rows.append((tags[i], " ".join(masked)))
+        marked = tokens[:i] + ["[" + tokens[i] + "]"] + tokens[i + 1:]
+        rows.append((tags[i], " ".join(marked)))
+    return rows
+
+
+FUNCTION_TAGS = {"ADP", "DET", "PRON", "AUX", "CCONJ", "SCONJ", "PART"}
+CLOZE_WORDS = 24
+CLOZE_PER_WORD = 220
+
+
+def cloze(rng):
+    sentences = [(tokens, tags) for tokens, tags in ewt_sentences() if len(tokens) >= 4]
+    counts = {}
+    for tokens, tags in sentences:
+        for w, t in zip(tokens, tags):
+            if t in FUNCTION_TAGS:
+                counts[w.lower()] = counts.get(w.lower(), 0) + 1
+    words = set(sorted(counts, key=lambda w: (-counts[w], w))[:CLOZE_WORDS])
+    rng.shuffle(sentences)
+    per_word = {w: 0 for w in words}
+    rows = []
+    for tokens, tags in sentences:
+        spots = [i for i, (w, t) in enumerate(zip(tokens, tags)) if t in FUNCTION_TAGS and w.lower() in words]
+        if not spots:
+            continue
+        i = rng.choice(spots)
+        word = tokens[i].lower()
+        if per_word[word] >= CLOZE_PER_WORD:
+            continue
+        per_word[word] += 1
+        rows.append((word, " ".join(tokens[:i] + ["___"] + tokens[i + 1:])))
     return rows
 
 
@@ -75,7 +107,8 @@ def main():
         sys.exit(__doc__)
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    for name, build in (("ewt-masked-pos", masked_pos), ("sms-bundle", sms_bundle), ("ewt-question", question)):
+    for name, build in (("ewt-marked-pos", marked_pos), ("sms-bundle", sms_bundle), ("ewt-question", question),
+                        ("ewt-cloze", cloze)):
         rng = random.Random(20261206)
         rows = build(rng)
         if len(rows) > ROWS:
