@@ -21,6 +21,8 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         // The library reads no environment variables: the command detects the launch and hands it on.
         var launch = Launch.Detect(Environment.GetEnvironmentVariable);
         if (!launch.IsDistributed) return Train(new TrainReport(console), settings, isRoot: true, cancellationToken);
+        if (settings.Search is not null)
+            throw new CliException("--search trains in one process; run it without mpiexec.", ExitCodes.Usage);
         using var world = Communicator.Open(launch);
         // The ranks on one machine share its cores (Hydra says how many ranks run here).
         if (settings.Threads is null && int.TryParse(Environment.GetEnvironmentVariable("MPI_LOCALNRANKS"), out int local) && local > 0)
@@ -47,7 +49,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         }
     }
 
-    private static int Train(TrainReport trainer, TrainSettings settings, bool isRoot, CancellationToken cancellationToken)
+    private int Train(TrainReport trainer, TrainSettings settings, bool isRoot, CancellationToken cancellationToken)
     {
         if (settings.Resume is string dir)
         {
@@ -67,6 +69,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
                 if (File.Exists(stale)) File.Delete(stale);
                 if (Directory.Exists(stale)) Directory.Delete(stale, recursive: true);
             }
+        if (settings.Search is int count) return new SearchReport(console).Run(settings, runDir, count, cancellationToken);
         return trainer.Run(data, runDir, resume: false, settings.StopAfterSteps, cancellationToken);
     }
 

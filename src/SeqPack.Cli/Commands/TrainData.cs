@@ -10,6 +10,20 @@ internal static class TrainData
     /// <summary>Reads the files named by <paramref name="s"/> and builds the run (splits, vocabulary, labels, configuration).</summary>
     public static RunData Create(TrainSettings s)
     {
+        var (main, dev, test) = Read(s);
+        try
+        {
+            return RunData.Create(Options(s), main, dev, test);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(CliException.Strip(e));
+        }
+    }
+
+    /// <summary>The datasets named by <paramref name="s"/>: the training (or only) file, and dev and test when given.</summary>
+    public static (Dataset Main, Dataset? Dev, Dataset? Test) Read(TrainSettings s)
+    {
         TaskKind? task = s.Task switch
         {
             null => null,
@@ -22,14 +36,7 @@ internal static class TrainData
         var dev = s.Dev is null ? null : s.Load(s.Dev, "--dev", main.Task);
         var test = s.Test is null ? null : s.Load(s.Test, "--test", main.Task);
         TrainDefaults.ParseTokenizer(s.Tokenizer);
-        try
-        {
-            return RunData.Create(Options(s), main, dev, test);
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliException(CliException.Strip(e));
-        }
+        return (main, dev, test);
     }
 
     /// <summary>The library options that the command-line settings stand for.</summary>

@@ -159,7 +159,7 @@ internal sealed class TrainReport(IAnsiConsole console, Communicator? world = nu
     internal static string Duration(double seconds) => seconds < 60 ? $"{seconds:0.0}s" : $"{(int)(seconds / 60)}m{seconds % 60:00}s";
 
     /// <summary>An <see cref="IProgress{T}"/> that handles each report at once on the reporting thread.</summary>
-    private sealed class SyncProgress<T>(Action<T> handle) : IProgress<T>
+    internal sealed class SyncProgress<T>(Action<T> handle) : IProgress<T>
     {
         public void Report(T value) => handle(value);
     }

@@ -51,6 +51,10 @@ public sealed class TrainSettings : DataSettings
     [Description("Start no epoch that would end later than this after the start (90s, 5m, 1h, or none). Default: 5m without --epochs, none with it.")]
     public string? TimeBudget { get; init; }
 
+    [CommandOption("--search <N>")]
+    [Description("Train N configurations (learning rate, size, dropout, cell; the first is the default one), each with 1/N of --time-budget, keep the best on dev as the run and write search.tsv.")]
+    public int? Search { get; init; }
+
     [CommandOption("--patience <N>")]
     [Description("Stop after this many epochs without a better dev score. Default: 3.")]
     public int Patience { get; init; } = 3;
@@ -170,8 +174,11 @@ public sealed class TrainSettings : DataSettings
             return ValidationResult.Error("--data cannot be combined with --train/--dev/--test; give one file with --data or the split files");
         if ((Dev is not null || Test is not null) && Train is null)
             return ValidationResult.Error("--dev/--test need --train; add --train FILE");
+        if (Search is not null && Resume is not null)
+            return ValidationResult.Error("--search cannot be combined with --resume: a search keeps only finished runs; start it again");
         var result = OptionRanges.First(
             OptionRanges.Integer("--threads", Threads, 1, 1024),
+            OptionRanges.Integer("--search", Search, 1, SeqPack.Training.ConfigurationSearch.MaxCandidates),
             OptionRanges.Integer("--epochs", Epochs, 1, MaxCount),
             OptionRanges.Integer("--patience", Patience, 1, MaxCount),
             OptionRanges.Integer("--batch-size", BatchSize, 1, MaxCount),

@@ -39,6 +39,22 @@ public class TrainCommandTests
         File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
 
     [Fact]
+    public void Search_PrintsTheTrialsAndKeepsOneRunWithItsTable()
+    {
+        using var dir = new TempDir();
+        var data = ClassifyData(dir);
+        var run = Path.Combine(dir.Path, "search");
+        var (code, output) = CliRunner.Run(["train", "--data", data, "--out", run, "--epochs", "2", "--search", "3", .. Tiny]);
+
+        Assert.True(code == 0, output);
+        Assert.Contains("Configurations tried", output);
+        Assert.Contains("trial  3", output);
+        Assert.Contains("kept", output);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(run, "search.tsv")).Length);
+        Assert.Equal(0, CliRunner.Run("evaluate", "--model", run, "--data", data).ExitCode);
+    }
+
+    [Fact]
     public void Train_ThenEvaluateAndPredict_WritesTheRunFolder()
     {
         using var dir = new TempDir();

@@ -13,7 +13,7 @@ public class DefaultsTests
     private static readonly TrainingOptions Open = new() { EmbeddingDim = 6, HiddenSize = 8, BatchSize = 8, Seed = 3, Patience = 2 };
 
     /// <summary>60 texts whose label is their first letter's class: learnable, but noisy enough to plateau.</summary>
-    private static Dataset Data(TempDir dir, int classes = 3, int rows = 60)
+    internal static Dataset Data(TempDir dir, int classes = 3, int rows = 60)
     {
         var rng = new Rng(5);
         var lines = Enumerable.Range(0, rows).Select(i =>
