@@ -67,6 +67,8 @@ internal sealed class TrainReport(IAnsiConsole console, Communicator? world = nu
             console.MarkupLine($"Continue with: [bold]seqpack train --resume {Markup.Escape(runDir)}[/]");
             return InterruptedExitCode;
         }
+        if (result.Outcome == TrainingOutcome.Completed && state.Plateau is { AnnealEpochs: > 0 } plan)
+            console.MarkupLine($"Dev stopped improving after epoch {plan.AnnealStart}; the rate decayed over {plan.AnnealEpochs} more. Keeping epoch {state.BestEpoch}.");
         if (result.Outcome == TrainingOutcome.EarlyStopped)
             console.MarkupLine($"Early stop: no better dev {(classify ? "macro-F1" : "accuracy")} for {data.Config.Training.Patience} epochs; keeping epoch {state.BestEpoch}.");
         if (result.Outcome == TrainingOutcome.BudgetReached)
@@ -104,7 +106,7 @@ internal sealed class TrainReport(IAnsiConsole console, Communicator? world = nu
         var t = cfg.Training;
         string schedule = t.EffectiveSchedule switch
         {
-            TrainingOptions.PlateauSchedule => $"until dev stops improving (patience {t.Patience}, rate {t.Lr:G3} halved after each epoch that is not the best)",
+            TrainingOptions.PlateauSchedule => $"at rate {t.Lr:G3} until dev stops improving, then a cosine decay as long again",
             TrainingOptions.CosineSchedule => $"{t.Epochs} epochs, rate {t.Lr:G3} with cosine decay",
             _ => $"{t.Epochs} epochs at rate {t.Lr:G3}",
         };

@@ -44,7 +44,7 @@ public sealed class TrainSettings : DataSettings
     public ulong Seed { get; init; } = 1;
 
     [CommandOption("--epochs <N>")]
-    [Description("Train exactly this many epochs (early stopping aside) with a cosine decay. Default: until dev stops improving, halving the rate after each epoch that is not the best, within --time-budget.")]
+    [Description("Train exactly this many epochs (early stopping aside) with a cosine decay. Default: at --lr until dev stops improving (two epochs without a better score), then a cosine decay over as many epochs again, within --time-budget.")]
     public int? Epochs { get; init; }
 
     [CommandOption("--time-budget <DURATION>")]

@@ -10,8 +10,10 @@ namespace SeqPack.Training;
 /// <param name="NumBadEpochs">Epochs without improvement (<see cref="ReduceLROnPlateau.NumBadEpochs"/>).</param>
 /// <param name="CooldownCounter">Cooldown epochs left (<see cref="ReduceLROnPlateau.CooldownCounter"/>).</param>
 /// <param name="LastEpoch">Epochs stepped (<see cref="ReduceLROnPlateau.LastEpoch"/>).</param>
-/// <param name="Lr">The learning rate of the next step.</param>
-public sealed record PlateauState(double Best, int NumBadEpochs, int CooldownCounter, int LastEpoch, float Lr)
+/// <param name="Lr">The learning rate of the next step at a constant rate; during the anneal, the rate it starts from.</param>
+/// <param name="AnnealStart">The epoch (0-based) where the final cosine decay starts; meaningful when <paramref name="AnnealEpochs"/> is positive.</param>
+/// <param name="AnnealEpochs">The length of the final cosine decay in epochs; 0 while the rate is still constant.</param>
+public sealed record PlateauState(double Best, int NumBadEpochs, int CooldownCounter, int LastEpoch, float Lr, int AnnealStart = 0, int AnnealEpochs = 0)
 {
     /// <summary>The state of <paramref name="schedule"/> now (the rate of its optimiser's first group).</summary>
     public static PlateauState Of(ReduceLROnPlateau schedule)

@@ -44,8 +44,8 @@ public sealed class Trainer
         State = resume ? Checkpoint.Load(runFolder, Model, optimizer, generators) : new RunState();
         if (cfg.EffectiveSchedule == TrainingOptions.PlateauSchedule)
         {
-            // Mode max on the dev score with threshold 0 and patience 0: every epoch that is not a new best lowers the rate.
-            plateau = new ReduceLROnPlateau(optimizer, PlateauMode.Max, TrainingOptions.PlateauFactor, patience: 0, threshold: 0f, ThresholdMode.Abs);
+            // Mode max on the dev score, threshold 0: the second epoch in a row without a new best lowers the rate and starts the anneal.
+            plateau = new ReduceLROnPlateau(optimizer, PlateauMode.Max, TrainingOptions.PlateauFactor, TrainingOptions.PlateauPatience, threshold: 0f, ThresholdMode.Abs);
             State.Plateau?.RestoreInto(plateau);
         }
         Lengths = data.Train.Select(e => e.Length).ToArray();
@@ -143,7 +143,7 @@ public sealed class Trainer
         {
             // The budget is checked at epoch boundaries, against the last epoch's time: a run never stops mid-epoch
             // for it, so it ends on a fully evaluated epoch (and a resumed run makes the same decision).
-            if (state.Step == 0 && BudgetReached(cfg, state))
+            if (state.Step == 0 && EpochsThatFit(cfg, state) < 1)
             {
                 outcome = TrainingOutcome.BudgetReached;
                 break;
@@ -151,6 +151,7 @@ public sealed class Trainer
             var batches = Batcher.Bucketed(Lengths, new Rng(cfg.Seed * 0x9E3779B97F4A7C15UL + (ulong)epoch));
             // The cosine spans the planned epochs at this epoch's batch count (a token budget can change the count).
             if (cfg.Cosine) schedule = new WarmupCosineLR(optimizer, cfg.Epochs * batches.Count);
+            var anneal = state.Plateau is { AnnealEpochs: > 0 } a ? (Plan: a, Cosine: new WarmupCosineLR(optimizer, a.AnnealEpochs * batches.Count)) : default;
             var epochClock = Stopwatch.StartNew();
             var epochCpu = CpuTime();
             long tokens = 0;
@@ -171,6 +172,11 @@ public sealed class Trainer
                 // Every rank prepares the whole global batch, so that word dropout draws as in one process.
                 var batch = batches[step].Select(i => Prepare(data.Train[i], cfg, data.Encoder.IdsPerStep, wordRng)).ToArray();
                 schedule?.SetEpoch(epoch * batches.Count + step);
+                if (anneal.Plan is PlateauState plan)
+                {
+                    double lr = anneal.Cosine.LearningRate(plan.Lr, (epoch - plan.AnnealStart) * batches.Count + step);
+                    foreach (var g in optimizer.ParamGroups) g.Lr = (float)lr;
+                }
                 (double loss, long steps, stop) = trainStep.Run(batch, cancellationToken.IsCancellationRequested);
                 if (!double.IsFinite(loss)) throw Diverged($"the training loss became {loss}", epoch, step, cfg);
                 if (cfg.Clip > 0) GradClip.ClipGradNorm(Model.Network.Parameters(), cfg.Clip);
@@ -201,10 +207,11 @@ public sealed class Trainer
                 if (world.IsRoot) AtomicFile.Write(ModelPath, SafeTensors.Serialize(Model.Network.StateDict()), Files);
             }
             else state.BadEpochs++;
+            bool annealed = false;
             if (plateau is not null)
             {
-                plateau.Step(score);
-                state.Plateau = PlateauState.Of(plateau);
+                if (anneal.Plan is PlateauState plan) annealed = epoch + 1 >= plan.AnnealStart + plan.AnnealEpochs;
+                else state.Plateau = NextPlateauState(cfg, state, score, epoch + 1);
             }
             state.Epoch = epoch + 1;
             state.Step = 0;
@@ -216,6 +223,7 @@ public sealed class Trainer
                 WriteMetrics(null);
             }
             EpochProgress?.Report(row);
+            if (annealed) break;
             if (state.BadEpochs >= cfg.Patience)
             {
                 outcome = TrainingOutcome.EarlyStopped;
@@ -226,15 +234,35 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// Whether another epoch, as long as the last one, would end past the time budget. Rank 0's clock decides and
-    /// every rank follows, so the ranks stop together.
+    /// The plateau schedule after an epoch at a constant rate: <see cref="ReduceLROnPlateau"/> takes the dev score;
+    /// when it lowers the rate (dev stopped improving), or when the time budget fits no more epochs than have been
+    /// trained, the rate anneals along a cosine to zero over as many epochs as were trained, or as fit in the
+    /// budget if fewer, and the run ends there: a constant phase as long as the data keep improving, then a decay
+    /// as long as it (the warmup-stable-decay shape, Hägele et al. 2024, "Scaling Laws and Compute-Optimal
+    /// Training Beyond Fixed Training Durations", with the decay started by dev instead of a fixed step).
     /// </summary>
-    private bool BudgetReached(TrainingConfig cfg, RunState state)
+    private PlateauState NextPlateauState(TrainingConfig cfg, RunState state, double score, int epochsDone)
     {
-        if (cfg.TimeBudgetSeconds is not double budget || state.History.Count == 0) return false;
-        Span<long> past = [state.Seconds + state.History[^1].Seconds > budget ? 1 : 0];
-        if (world.Size > 1) world.Broadcast(past);
-        return past[0] != 0;
+        float before = optimizer.ParamGroups[0].Lr;
+        plateau!.Step(score);
+        long fit = EpochsThatFit(cfg, state);
+        var next = PlateauState.Of(plateau);
+        if (next.Lr < before || fit <= epochsDone)
+            next = next with { AnnealStart = epochsDone, AnnealEpochs = (int)Math.Max(1, Math.Min(epochsDone, fit)) };
+        return next;
+    }
+
+    /// <summary>
+    /// How many more epochs as long as the last one fit in the time budget (<see cref="int.MaxValue"/> without a
+    /// budget or before the first epoch). Rank 0's clock decides and every rank follows, so the ranks agree.
+    /// </summary>
+    private long EpochsThatFit(TrainingConfig cfg, RunState state)
+    {
+        if (cfg.TimeBudgetSeconds is not double budget || state.History.Count == 0) return int.MaxValue;
+        double last = Math.Max(1e-9, state.History[^1].Seconds);
+        Span<long> fit = [(long)Math.Clamp(Math.Floor((budget - state.Seconds) / last), 0, int.MaxValue)];
+        if (world.Size > 1) world.Broadcast(fit);
+        return fit[0];
     }
 
     private string ModelPath => Path.Combine(RunFolder, "model.safetensors");

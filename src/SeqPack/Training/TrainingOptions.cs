@@ -16,14 +16,19 @@ public sealed record TrainingOptions
     public const string ConstantSchedule = "constant";
 
     /// <summary>
-    /// The learning rate starts at <see cref="Lr"/> and halves after every epoch whose dev score is not the best so
-    /// far (ReduceLROnPlateau with factor 0.5 and patience 0); training ends after <see cref="Patience"/> such
-    /// epochs in a row, at <see cref="MaxEpochs"/>, or at the time budget.
+    /// The learning rate stays at <see cref="Lr"/> until dev stops improving (ReduceLROnPlateau on the dev score,
+    /// factor <see cref="PlateauFactor"/>, patience <see cref="PlateauPatience"/>) or the time budget fits no more
+    /// epochs than were trained; then it decays along a cosine to zero over as many epochs as were trained (or as
+    /// fit), and training ends. Early stopping (<see cref="Patience"/>), <see cref="MaxEpochs"/> and the time
+    /// budget end it sooner.
     /// </summary>
     public const string PlateauSchedule = "plateau";
 
-    /// <summary>The plateau schedule's factor: the rate halves after every epoch that is not the best so far.</summary>
+    /// <summary>The plateau schedule's factor: the rate halves when dev stops improving, before the final decay.</summary>
     public const float PlateauFactor = 0.5f;
+
+    /// <summary>The plateau schedule's patience: dev has stopped improving after this many epochs plus one without a new best.</summary>
+    public const int PlateauPatience = 1;
 
     /// <summary>The upper bound on epochs when <see cref="Epochs"/> is null (training stops on dev long before).</summary>
     public const int MaxEpochs = 200;

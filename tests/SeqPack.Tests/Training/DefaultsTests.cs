@@ -31,11 +31,11 @@ public class DefaultsTests
     }
 
     [Fact]
-    public void NoEpochs_TrainsOnThePlateauScheduleUntilDevStopsImproving()
+    public void NoEpochs_KeepsTheRateUntilDevStopsImproving_ThenAnnealsAsLongAgainAndEnds()
     {
         using var dir = new TempDir();
         var steps = new List<StepReport>();
-        var data = RunData.Create(Open, Data(dir));
+        var data = RunData.Create(Open with { Patience = 50 }, Data(dir));
         Assert.Equal(TrainingOptions.PlateauSchedule, data.Config.Training.EffectiveSchedule);
         Assert.Equal(TrainingOptions.MaxEpochs, data.Config.Training.Epochs);
         Assert.Equal(TrainingOptions.DefaultTimeBudget.TotalSeconds, data.Config.Training.TimeBudgetSeconds);
@@ -43,20 +43,24 @@ public class DefaultsTests
         trainer.StepProgress = new Collect<StepReport>(steps);
         var result = trainer.Run();
 
-        Assert.Equal(TrainingOutcome.EarlyStopped, result.Outcome);
+        Assert.Equal(TrainingOutcome.Completed, result.Outcome);
         var history = result.State.History;
-        Assert.True(history.Count < TrainingOptions.MaxEpochs);
+        var plan = result.State.Plateau!;
         Assert.Equal(0, steps[0].Epochs);                                   // open-ended: no epoch count to report
-        // The rate of each epoch is the configured one halved once for every earlier epoch that was not the best.
-        double best = double.NegativeInfinity;
-        float lr = Open.Lr;
-        foreach (var epoch in history)
-        {
-            Assert.All(steps.Where(s => s.Epoch == epoch.Epoch - 1), s => Assert.Equal(lr, s.LearningRate));
-            if (epoch.DevMacroF1 > best) best = epoch.DevMacroF1;
-            else lr *= 0.5f;
-        }
-        Assert.Equal(2, result.State.BadEpochs);
+        // The constant phase ends at the second epoch in a row without a new best dev score ...
+        int start = plan.AnnealStart;
+        Assert.True(start >= 3);
+        var notBest = history.Select((h, i) => i > 0 && h.DevMacroF1 <= history.Take(i).Max(e => e.DevMacroF1)).ToArray();
+        Assert.True(notBest[start - 2] && notBest[start - 1]);
+        Assert.DoesNotContain(Enumerable.Range(1, start - 2), i => notBest[i - 1] && notBest[i]);
+        Assert.All(steps.Where(s => s.Epoch < start), s => Assert.Equal(Open.Lr, s.LearningRate));
+        // ... then the rate, halved, decays along a cosine over as many epochs as were trained, and the run ends.
+        Assert.Equal(start, plan.AnnealEpochs);
+        Assert.Equal(start + plan.AnnealEpochs, history.Count);
+        var anneal = steps.Where(s => s.Epoch >= start).Select(s => s.LearningRate).ToList();
+        Assert.Equal(Open.Lr * TrainingOptions.PlateauFactor, anneal[0]);
+        Assert.True(anneal.Zip(anneal.Skip(1)).All(q => q.Second < q.First));
+        Assert.True(anneal[^1] < 0.01f * anneal[0]);
     }
 
     [Fact]
@@ -97,16 +101,15 @@ public class DefaultsTests
     {
         using var dir = new TempDir();
         var run = Path.Combine(dir.Path, "run");
-        var data = RunData.Create(Open, Data(dir));
+        var data = RunData.Create(Open with { Patience = 50 }, Data(dir));
         var whole = Trainer.Create(data, Path.Combine(dir.Path, "whole")).Run();
 
-        // Stop two batches into the epoch after the first one that was not the best: the rate has been halved.
-        var history = whole.State.History;
-        int bad = Enumerable.Range(1, history.Count - 1).First(i => history.Take(i).Max(h => h.DevMacroF1) >= history[i].DevMacroF1);
+        // Stop two batches into the second epoch of the final decay.
+        var plan = whole.State.Plateau!;
         int batchesPerEpoch = (data.Train.Length + Open.BatchSize - 1) / Open.BatchSize;
-        Assert.True(bad + 1 < history.Count);
+        Assert.True(plan.AnnealEpochs >= 2);
         var first = Trainer.Create(data, run);
-        first.StopAfterSteps = (bad + 1) * batchesPerEpoch + 2;
+        first.StopAfterSteps = (plan.AnnealStart + 1) * batchesPerEpoch + 2;
         Assert.Equal(TrainingOutcome.Interrupted, first.Run().Outcome);
         var resumed = Trainer.Resume(RunData.Resume(data.Config, Data(dir)), run).Run();
 
