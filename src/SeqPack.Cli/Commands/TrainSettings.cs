@@ -44,7 +44,7 @@ public sealed class TrainSettings : DataSettings
     public ulong Seed { get; init; } = 1;
 
     [CommandOption("--epochs <N>")]
-    [Description("Train exactly this many epochs (early stopping aside) with a cosine decay. Default: at --lr until dev stops improving (two epochs without a better score), then a cosine decay over as many epochs again, within --time-budget.")]
+    [Description("Train exactly this many epochs (early stopping aside) with a cosine decay. Default: at --lr until dev stops improving (--patience epochs without a better score), then a cosine decay over as many epochs again, within --time-budget.")]
     public int? Epochs { get; init; }
 
     [CommandOption("--time-budget <DURATION>")]
@@ -56,7 +56,7 @@ public sealed class TrainSettings : DataSettings
     public int? Search { get; init; }
 
     [CommandOption("--patience <N>")]
-    [Description("Stop after this many epochs without a better dev score. Default: 3.")]
+    [Description("Epochs without a better dev score that stop a run with --epochs, or start the final decay without it. Default: 3.")]
     public int Patience { get; init; } = 3;
 
     [CommandOption("--batch-size <N>")]

@@ -44,8 +44,9 @@ public sealed class Trainer
         State = resume ? Checkpoint.Load(runFolder, Model, optimizer, generators) : new RunState();
         if (cfg.EffectiveSchedule == TrainingOptions.PlateauSchedule)
         {
-            // Mode max on the dev score, threshold 0: the second epoch in a row without a new best lowers the rate and starts the anneal.
-            plateau = new ReduceLROnPlateau(optimizer, PlateauMode.Max, TrainingOptions.PlateauFactor, TrainingOptions.PlateauPatience, threshold: 0f, ThresholdMode.Abs);
+            // Mode max on the dev score, threshold 0, patience one less than --patience: the epoch that would stop a
+            // fixed-epoch run early lowers the rate instead and starts the final decay.
+            plateau = new ReduceLROnPlateau(optimizer, PlateauMode.Max, TrainingOptions.PlateauFactor, cfg.Patience - 1, threshold: 0f, ThresholdMode.Abs);
             State.Plateau?.RestoreInto(plateau);
         }
         Lengths = data.Train.Select(e => e.Length).ToArray();
@@ -224,7 +225,8 @@ public sealed class Trainer
             }
             EpochProgress?.Report(row);
             if (annealed) break;
-            if (state.BadEpochs >= cfg.Patience)
+            // Under the plateau schedule --patience ends the constant phase (above), and the decay runs to its end.
+            if (plateau is null && state.BadEpochs >= cfg.Patience)
             {
                 outcome = TrainingOutcome.EarlyStopped;
                 break;

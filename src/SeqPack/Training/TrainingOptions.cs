@@ -17,18 +17,14 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// The learning rate stays at <see cref="Lr"/> until dev stops improving (ReduceLROnPlateau on the dev score,
-    /// factor <see cref="PlateauFactor"/>, patience <see cref="PlateauPatience"/>) or the time budget fits no more
-    /// epochs than were trained; then it decays along a cosine to zero over as many epochs as were trained (or as
-    /// fit), and training ends. Early stopping (<see cref="Patience"/>), <see cref="MaxEpochs"/> and the time
-    /// budget end it sooner.
+    /// factor <see cref="PlateauFactor"/>: <see cref="Patience"/> epochs in a row without a better dev score) or
+    /// the time budget fits no more epochs than were trained; then it decays along a cosine to zero over as many
+    /// epochs as were trained (or as fit), and training ends. <see cref="MaxEpochs"/> and the time budget end it sooner.
     /// </summary>
     public const string PlateauSchedule = "plateau";
 
     /// <summary>The plateau schedule's factor: the rate halves when dev stops improving, before the final decay.</summary>
     public const float PlateauFactor = 0.5f;
-
-    /// <summary>The plateau schedule's patience: dev has stopped improving after this many epochs plus one without a new best.</summary>
-    public const int PlateauPatience = 1;
 
     /// <summary>The upper bound on epochs when <see cref="Epochs"/> is null (training stops on dev long before).</summary>
     public const int MaxEpochs = 200;
@@ -106,7 +102,10 @@ public sealed record TrainingOptions
     /// <summary>Clip the gradient norm to this value (0: no clipping).</summary>
     public float Clip { get; init; } = 5f;
 
-    /// <summary>Stop after this many epochs without a better dev score.</summary>
+    /// <summary>
+    /// Epochs without a better dev score that end training with fixed <see cref="Epochs"/>, or that end the
+    /// constant phase of the <see cref="PlateauSchedule"/> (the final decay then runs to its end).
+    /// </summary>
     public int Patience { get; init; } = 3;
 
     /// <summary>Seed of the splits, the initial weights, dropout and the batch order.</summary>

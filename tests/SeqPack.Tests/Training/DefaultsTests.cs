@@ -35,7 +35,7 @@ public class DefaultsTests
     {
         using var dir = new TempDir();
         var steps = new List<StepReport>();
-        var data = RunData.Create(Open with { Patience = 50 }, Data(dir));
+        var data = RunData.Create(Open, Data(dir));
         Assert.Equal(TrainingOptions.PlateauSchedule, data.Config.Training.EffectiveSchedule);
         Assert.Equal(TrainingOptions.MaxEpochs, data.Config.Training.Epochs);
         Assert.Equal(TrainingOptions.DefaultTimeBudget.TotalSeconds, data.Config.Training.TimeBudgetSeconds);
@@ -101,7 +101,7 @@ public class DefaultsTests
     {
         using var dir = new TempDir();
         var run = Path.Combine(dir.Path, "run");
-        var data = RunData.Create(Open with { Patience = 50 }, Data(dir));
+        var data = RunData.Create(Open, Data(dir));
         var whole = Trainer.Create(data, Path.Combine(dir.Path, "whole")).Run();
 
         // Stop two batches into the second epoch of the final decay.
