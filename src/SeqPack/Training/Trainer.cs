@@ -9,7 +9,8 @@ namespace SeqPack.Training;
 
 /// <summary>
 /// The training loop behind <c>seqpack train</c>: length-bucketed packed batches, Adam with gradient clipping
-/// and a per-step cosine schedule, per-epoch evaluation on dev with early stopping, the best weights saved as
+/// and a per-step schedule (a cosine over fixed epochs, or the <see cref="TrainingOptions.PlateauSchedule"/> within
+/// a time budget), per-epoch evaluation on dev with early stopping, the best weights saved as
 /// model.safetensors, a checkpoint after every epoch and on cancellation, metrics.jsonl, and the test score of
 /// the best weights. It prints nothing: progress goes to <see cref="StepProgress"/> and
 /// <see cref="EpochProgress"/>, whose reports arrive on the training thread. Given a <see cref="Communicator"/>
