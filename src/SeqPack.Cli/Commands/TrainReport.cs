@@ -68,7 +68,8 @@ internal sealed class TrainReport(IAnsiConsole console, Communicator? world = nu
             return InterruptedExitCode;
         }
         if (result.Outcome == TrainingOutcome.Completed && state.Plateau is { AnnealEpochs: > 0 } plan)
-            console.MarkupLine($"Dev stopped improving after epoch {plan.AnnealStart}; the rate decayed over {plan.AnnealEpochs} more. Keeping epoch {state.BestEpoch}.");
+            console.MarkupLine($"Final decay over epochs {plan.AnnealStart + 1}-{plan.AnnealStart + plan.AnnealEpochs} " +
+                $"({(plan.AnnealEpochs < plan.AnnealStart ? "shortened to fit the time budget" : "dev had stopped improving")}); keeping epoch {state.BestEpoch}.");
         if (result.Outcome == TrainingOutcome.EarlyStopped)
             console.MarkupLine($"Early stop: no better dev {(classify ? "macro-F1" : "accuracy")} for {data.Config.Training.Patience} epochs; keeping epoch {state.BestEpoch}.");
         if (result.Outcome == TrainingOutcome.BudgetReached)
