@@ -160,7 +160,9 @@ public sealed class SubwordTokenizer
             var (path, name) = files[i];
             ArgumentException.ThrowIfNullOrEmpty(path, name);
             if (!File.Exists(path))
-                throw new FileNotFoundException($"The tokenizer file '{path}' ({name}) does not exist.", path);
+                throw new FileNotFoundException(Directory.Exists(path)
+                    ? $"The tokenizer file '{path}' ({name}) is a folder; give the file inside it."
+                    : $"The tokenizer file '{path}' ({name}) does not exist.", path);
             result[i] = File.ReadAllBytes(path);
         }
         return result;
