@@ -103,8 +103,8 @@ public sealed class TrainSettings : DataSettings
     [Description("Tagging: chance of replacing a training word by <unk>. Default: 0.05.")]
     public float WordDropout { get; init; } = 0.05f;
 
-    [CommandOption("--tokenizer <chars|words>")]
-    [Description("Classification tokens. Default: chars.")]
+    [CommandOption("--tokenizer <KIND>")]
+    [Description("Classification tokens: chars, words, or a sub-word tokenizer from your files, wordpiece:VOCAB.txt, bpe:VOCAB.json,MERGES.txt or sentencepiece:FILE.model (copied into the run folder). Default: chars.")]
     public string Tokenizer { get; init; } = "chars";
 
     [CommandOption("--lowercase")]
@@ -191,7 +191,7 @@ public sealed class TrainSettings : DataSettings
             OptionRanges.Integer("--stop-after-steps", StopAfterSteps, 0, int.MaxValue),
             OptionRanges.Choice("--cell", Cell, "lstm", "gru"),
             OptionRanges.Choice("--task", Task, "classify", "tag"),
-            OptionRanges.Choice("--tokenizer", Tokenizer, "chars", "words", "char", "word"));
+            TrainDefaults.TokenizerSyntax(Tokenizer));
         if (!result.Successful) return result;
         Cell = Cell.ToLowerInvariant();
         Task = Task?.ToLowerInvariant();
