@@ -116,7 +116,7 @@ public sealed class TrainSettings : DataSettings
     public bool NoFeatures { get; init; }
 
     [CommandOption("--min-count <N>")]
-    [Description("Keep tokens seen at least N times in training. Default: 1 (chars), 2 (words).")]
+    [Description("Keep tokens seen at least N times in training. Default: 1 (chars, sub-word), 2 (words).")]
     public int? MinCount { get; init; }
 
     [CommandOption("--max-vocab <N>")]
