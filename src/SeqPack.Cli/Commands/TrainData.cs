@@ -53,6 +53,12 @@ internal static class TrainData
     public static RunData ForResume(RunConfig config, DataSettings s, string runFolder)
     {
         var task = config.TaskKind;
+        // A damaged tokenizer file is malformed data (exit 3), not a run that cannot be resumed; checked before the data is read.
+        if (config.TokenizerFiles is not null)
+        {
+            try { RunData.EncoderOf(config, runFolder); }
+            catch (InvalidDataException e) { throw new CliException(e.Message, ExitCodes.Data); }
+        }
         var main = s.Load(config.Data.Train, "the run's training file", task);
         var dev = config.Data.Dev is null ? null : s.Load(config.Data.Dev, "the run's dev file", task);
         var test = config.Data.Test is null ? null : s.Load(config.Data.Test, "the run's test file", task);

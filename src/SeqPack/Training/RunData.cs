@@ -54,13 +54,13 @@ public sealed class RunData
         foreach (var (d, name) in new[] { (dev, nameof(dev)), (test, nameof(test)) })
             if (d is not null && d.Task != task)
                 throw new ArgumentException($"'{d.File}' holds {d.Task} examples but the training data {task}; give files of one task.", name);
-        var (trainRows, devRows, testRows) = Cut(train, dev, test, options.DevFraction, options.TestFraction, options.Seed);
-
         bool classify = task == TaskKind.Classify;
         var tokenizer = Tokenizer.Parse(options.Tokenizer, options.Lowercase);
         if (!classify && tokenizer.Kind == TokenizerKind.Subword)
             throw new ArgumentException($"the tokenizer '{options.Tokenizer}' cuts classification texts, but '{train.File}' holds tagging examples, " +
                 "whose space-separated tokens carry one tag each; drop the sub-word tokenizer for a tagger, or train a classifier.", nameof(options));
+        var (trainRows, devRows, testRows) = Cut(train, dev, test, options.DevFraction, options.TestFraction, options.Seed);
+
         bool features = !classify && options.Features;
         int minCount = options.MinCount ?? (classify && tokenizer.Kind != TokenizerKind.Words ? 1 : 2);
         var trainTokens = trainRows.Select(e => classify ? tokenizer.Split(e.Text!) : e.Tokens!).ToList();

@@ -112,6 +112,13 @@ public class SubwordTrainTests
         var split = Path.Combine(dir.Path, "split");
         var (code, output) = CliRunner.Run(["train", "--data", data, "--out", split, "--tokenizer", spec, .. Tiny, "--epochs", "2", "--stop-after-steps", "6"]);
         Assert.True(code == 130, output);
+        var model = Path.Combine(split, "tokenizer", "sentencepiece.model");
+        var bytes = File.ReadAllBytes(model);
+        File.WriteAllText(model, "damaged");
+        var (damagedCode, damagedOut) = CliRunner.Run("train", "--resume", split);
+        Assert.True(damagedCode == 3, damagedOut);
+        Assert.Contains("tokenizer files", damagedOut);
+        File.WriteAllBytes(model, bytes);
         var (resumeCode, resumeOut) = CliRunner.Run("train", "--resume", split);
         Assert.True(resumeCode == 0, resumeOut);
         Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "model.safetensors")), File.ReadAllBytes(Path.Combine(split, "model.safetensors")));
@@ -188,6 +195,17 @@ public class SubwordTrainTests
         Assert.True(code == 2, stdout + stderr);
         Assert.Contains("cuts classification texts", stderr);
         Assert.Contains("drop --tokenizer", stderr);
+    }
+
+    [Fact]
+    public void RunDataCreate_SubwordTokenizerForTaggingData_NamesTheOptions()
+    {
+        using var dir = new TempDir();
+        var tagging = DataReader.Read(dir.Write("tags.tsv", "the cat sat\tDET NOUN VERB\ncats sat\tNOUN VERB\n"));
+        var options = new TrainingOptions { Tokenizer = $"wordpiece:{Fixture("wordpiece-vocab.txt")}" };
+        var ex = Assert.Throws<ArgumentException>(() => RunData.Create(options, tagging));
+        Assert.Equal("options", ex.ParamName);
+        Assert.Contains("holds tagging examples", ex.Message);
     }
 
     [Fact]
