@@ -21,6 +21,11 @@ if ls "$work/packages" | grep -qiE 'tests|bench|sample|readme|walkthrough|train'
   echo "a project that is not meant to be a package was packed"; exit 1
 fi
 du -h "$work/packages"/*.nupkg
+# The package page shows the packed README: its links into docs/ must point at the repository, not be relative.
+readme=$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("README.md").decode())' "$work/packages/SeqPack.0.1.0.nupkg")
+if grep -qE '\]\((docs|samples)/' <<<"$readme" || ! grep -q '/blob/main/docs/' <<<"$readme"; then
+  echo "the packed README still has links relative to the repository"; exit 1
+fi
 
 export NUGET_PACKAGES="$work/nuget-cache"
 cat > "$work/nuget.config" <<XML

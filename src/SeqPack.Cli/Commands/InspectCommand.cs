@@ -20,8 +20,8 @@ public sealed class InspectCommand(IAnsiConsole console) : Command<InspectComman
         [Description("Examples per batch. Default: 32.")]
         public int BatchSize { get; init; } = 32;
 
-        [CommandOption("--tokenizer <chars|words>")]
-        [Description("How classification texts are cut into steps. Default: chars.")]
+        [CommandOption("--tokenizer <KIND>")]
+        [Description("How classification texts are cut into steps: chars, words, wordpiece:VOCAB.txt, bpe:VOCAB.json,MERGES.txt or sentencepiece:FILE.model. Default: chars.")]
         public string Tokenizer { get; init; } = "chars";
 
         [CommandOption("--plot <PNG>")]
@@ -35,7 +35,7 @@ public sealed class InspectCommand(IAnsiConsole console) : Command<InspectComman
         public override ValidationResult Validate() => OptionRanges.First(
             OptionRanges.Integer("--threads", Threads, 1, 1024),
             OptionRanges.Integer("--batch-size", BatchSize, 1, TrainSettings.MaxCount),
-            OptionRanges.Choice("--tokenizer", Tokenizer, "chars", "words", "char", "word"));
+            TrainDefaults.TokenizerSyntax(Tokenizer));
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -43,12 +43,12 @@ public sealed class InspectCommand(IAnsiConsole console) : Command<InspectComman
         string dataPath = TrainDefaults.Locate(settings.Data);
         string plot = settings.Plot ?? Path.Combine("runs", "inspect", Path.GetFileNameWithoutExtension(dataPath) + "-lengths.png");
         OutputPaths.Png(plot, settings.Plot is null ? "the histogram" : "--plot", [dataPath]);
-        var data = settings.Load(dataPath, "--data");
         var tokenizer = TrainDefaults.ParseTokenizer(settings.Tokenizer);
+        var data = settings.Load(dataPath, "--data");
         int[] lengths = data.Task == TaskKind.Classify
             ? data.Texts.Select(t => tokenizer.Split(t.Text).Length).ToArray()
             : data.Sentences.Select(s => s.Tokens.Length).ToArray();
-        string unit = data.Task == TaskKind.Classify ? (tokenizer.Kind == TokenizerKind.Chars ? "characters" : "words") : "tokens";
+        string unit = data.Task == TaskKind.Classify ? (tokenizer.Kind switch { TokenizerKind.Chars => "characters", TokenizerKind.Words => "words", _ => $"{tokenizer.Name} pieces" }) : "tokens";
 
         var sorted = lengths.Order().ToArray();
         var stats = new Table().Title($"{Path.GetFileName(data.File)}: {data.Count} {(data.Task == TaskKind.Classify ? "texts" : "sentences")}, length in {unit}")

@@ -55,7 +55,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         {
             var config = ReadConfig(dir);
             OutputPaths.FolderHoldsNoInput(dir, "--resume", RunFiles, [config.Data.Train, config.Data.Dev, config.Data.Test]);
-            var resumed = TrainData.ForResume(config, settings);
+            var resumed = TrainData.ForResume(config, settings, dir);
             return trainer.Run(resumed, dir, resume: true, settings.StopAfterSteps, cancellationToken);
         }
         string runDir = settings.Out ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
@@ -64,7 +64,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
         var data = TrainData.Create(settings);
         Directory.CreateDirectory(runDir);
         if (settings.Force)
-            foreach (var stale in new[] { "model.safetensors", "metrics.jsonl", Checkpoint.FileName, "checkpoint" }.Select(f => Path.Combine(runDir, f)))
+            foreach (var stale in new[] { "model.safetensors", "metrics.jsonl", Checkpoint.FileName, "checkpoint", RunConfig.TokenizerFolder, ConfigurationSearch.TableFileName, "trials" }.Select(f => Path.Combine(runDir, f)))
             {
                 if (File.Exists(stale)) File.Delete(stale);
                 if (Directory.Exists(stale)) Directory.Delete(stale, recursive: true);
@@ -75,7 +75,7 @@ public sealed class TrainCommand(IAnsiConsole console) : Command<TrainSettings>
 
     /// <summary>What a run writes in its folder (files, and the checkpoint folder).</summary>
     internal static readonly string[] RunFiles =
-        [RunConfig.FileName, "model.safetensors", "metrics.jsonl", "loss.png", "accuracy.png", "lengths.png", Checkpoint.FileName, "checkpoint"];
+        [RunConfig.FileName, "model.safetensors", "metrics.jsonl", "loss.png", "accuracy.png", "lengths.png", Checkpoint.FileName, "checkpoint", RunConfig.TokenizerFolder, ConfigurationSearch.TableFileName];
 
     /// <summary>
     /// Refuses a run folder that is a file, one that already holds files (unless --force, and then only a run

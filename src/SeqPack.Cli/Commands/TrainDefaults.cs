@@ -31,10 +31,47 @@ internal static class TrainDefaults
         return TimeSpan.FromSeconds(value * unit);
     }
 
-    /// <summary><see cref="Tokenizer.Parse"/> with the error naming the option.</summary>
+    /// <summary>The forms of <c>--tokenizer</c>, for help and messages.</summary>
+    public const string TokenizerForms = "chars, words, wordpiece:VOCAB.txt, bpe:VOCAB.json,MERGES.txt or sentencepiece:FILE.model";
+
+    /// <summary>
+    /// The message for a <c>--tokenizer</c> value of no known form, or null: chars or words (any case), or a
+    /// sub-word kind before a colon (its files are checked when read).
+    /// </summary>
+    public static string? TokenizerSyntax(string? value)
+    {
+        if (value is null) return null;
+        int colon = value.IndexOf(':', StringComparison.Ordinal);
+        string kind = (colon < 0 ? value : value[..colon]).Trim().ToLowerInvariant();
+        bool known = colon < 0 ? kind is "chars" or "words" or "char" or "word" : kind is "wordpiece" or "bpe" or "sentencepiece";
+        return known ? null : $"--tokenizer must be {TokenizerForms} (kind in any case); got '{value}'";
+    }
+
+    /// <summary>
+    /// <see cref="Tokenizer.Parse"/>, reading a sub-word tokenizer's files, with each error naming the option, its
+    /// value and the fix: a wrong form is a usage error, a missing or unreadable file a file error, a file that
+    /// holds no such tokenizer a data error.
+    /// </summary>
     public static Tokenizer ParseTokenizer(string name, bool lowercase = false)
     {
         try { return Tokenizer.Parse(name, lowercase); }
-        catch (ArgumentException) { throw new CliException($"--tokenizer '{name}' is not known; use chars or words."); }
+        catch (ArgumentException e)
+        {
+            string message = CliException.Strip(e);
+            throw new CliException((message.StartsWith("tokenizer ", StringComparison.Ordinal) ? "--" + message : $"--tokenizer '{name}': {message}").TrimEnd('.')
+                + $" (the forms: {TokenizerForms}).", ExitCodes.Usage);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CliException($"--tokenizer '{name}': the file '{e.FileName}' {(Directory.Exists(e.FileName) ? "is a folder" : "does not exist")}; give the path of the tokenizer's file.", ExitCodes.Files);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"--tokenizer '{name}': a file cannot be read ({e.Message.TrimEnd('.')}); check the path and its permissions.", ExitCodes.Files);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CliException($"--tokenizer '{name}': {e.Message.TrimEnd('.')}.", ExitCodes.Data);
+        }
     }
 }

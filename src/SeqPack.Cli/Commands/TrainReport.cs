@@ -84,7 +84,7 @@ internal sealed class TrainReport(IAnsiConsole console, Communicator? world = nu
         Plots.Curves(Path.Combine(runDir, "accuracy.png"), "Dev accuracy per epoch", "accuracy",
             ("accuracy", state.History.Select(h => h.DevAccuracy).ToList()), ("macro-F1", state.History.Select(h => h.DevMacroF1).ToList()));
         Plots.LengthHistogram(trainer.Lengths, Path.Combine(runDir, "lengths.png"), "Training lengths", classify ? data.Config.Tokenizer : "tokens");
-        console.MarkupLine($"Trained in {Duration(state.Seconds)} ({Duration(state.CpuSeconds)} of processor time). Run folder: [bold]{Markup.Escape(runDir)}[/] (model.safetensors, config.json, metrics.jsonl, loss.png, accuracy.png, lengths.png)");
+        console.MarkupLine($"Trained in {Duration(state.Seconds)} ({Duration(state.CpuSeconds)} of processor time). Run folder: [bold]{Markup.Escape(runDir)}[/] (model.safetensors, config.json, {(data.Config.TokenizerFiles is null ? "" : "tokenizer/, ")}metrics.jsonl, loss.png, accuracy.png, lengths.png)");
         return 0;
     }
 

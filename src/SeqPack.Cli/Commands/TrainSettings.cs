@@ -111,8 +111,8 @@ public sealed class TrainSettings : DataSettings
     [Description("Tagging: chance of replacing a training word by <unk>. Default: 0.05.")]
     public float WordDropout { get; init; } = 0.05f;
 
-    [CommandOption("--tokenizer <chars|words>")]
-    [Description("Classification tokens. Default: chars.")]
+    [CommandOption("--tokenizer <KIND>")]
+    [Description("Classification tokens: chars, words, or a sub-word tokenizer from your files, wordpiece:VOCAB.txt, bpe:VOCAB.json,MERGES.txt or sentencepiece:FILE.model (copied into the run folder). Default: chars.")]
     public string Tokenizer { get; init; } = "chars";
 
     [CommandOption("--lowercase")]
@@ -124,7 +124,7 @@ public sealed class TrainSettings : DataSettings
     public bool NoFeatures { get; init; }
 
     [CommandOption("--min-count <N>")]
-    [Description("Keep tokens seen at least N times in training. Default: 1 (chars), 2 (words).")]
+    [Description("Keep tokens seen at least N times in training. Default: 1 (chars, sub-word), 2 (words).")]
     public int? MinCount { get; init; }
 
     [CommandOption("--max-vocab <N>")]
@@ -202,7 +202,7 @@ public sealed class TrainSettings : DataSettings
             OptionRanges.Integer("--stop-after-steps", StopAfterSteps, 0, int.MaxValue),
             OptionRanges.Choice("--cell", Cell, "lstm", "gru"),
             OptionRanges.Choice("--task", Task, "classify", "tag"),
-            OptionRanges.Choice("--tokenizer", Tokenizer, "chars", "words", "char", "word"),
+            TrainDefaults.TokenizerSyntax(Tokenizer),
             TimeBudget is not null && TrainDefaults.ParseDuration(TimeBudget) is null
                 ? $"--time-budget must be a positive duration (90s, 5m, 1.5h; a bare number is seconds) or none; got '{TimeBudget}'"
                 : null);

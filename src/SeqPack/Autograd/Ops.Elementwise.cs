@@ -60,6 +60,13 @@ public sealed partial class Tensor
         return new Tensor(r, t.shape);
     }
 
+    // The scalar operators' one entry: a null operand is an argument error, not a NullReferenceException.
+    private static Tensor Scale(Tensor a, float scale, float shift = 0f)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return a.Affine(scale, shift);
+    }
+
     private static void CheckOperands(Tensor a, Tensor b)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -83,15 +90,15 @@ public sealed partial class Tensor
     /// <exception cref="ArgumentException">The shapes cannot be broadcast together; the message names both.</exception>
     public static Tensor operator /(Tensor a, Tensor b) => Div(a, b);
     /// <summary>Elementwise negation <c>-a</c>, a tensor of <paramref name="a"/>'s shape; the same as <c>a.Affine(-1)</c>.</summary>
-    public static Tensor operator -(Tensor a) => a.Affine(-1f);
+    public static Tensor operator -(Tensor a) => Scale(a, -1f);
     /// <summary>Multiplies every element of <paramref name="a"/> by <paramref name="s"/>; the result has <paramref name="a"/>'s shape (<c>a.Affine(s)</c>).</summary>
-    public static Tensor operator *(Tensor a, float s) => a.Affine(s);
+    public static Tensor operator *(Tensor a, float s) => Scale(a, s);
     /// <summary>Multiplies every element of <paramref name="a"/> by <paramref name="s"/>; the result has <paramref name="a"/>'s shape (<c>a.Affine(s)</c>).</summary>
-    public static Tensor operator *(float s, Tensor a) => a.Affine(s);
+    public static Tensor operator *(float s, Tensor a) => Scale(a, s);
     /// <summary>Multiplies every element of <paramref name="a"/> by <c>1 / s</c> (so <c>s = 0</c> gives ±∞ or NaN); the result has <paramref name="a"/>'s shape.</summary>
-    public static Tensor operator /(Tensor a, float s) => a.Affine(1f / s);
+    public static Tensor operator /(Tensor a, float s) => Scale(a, 1f / s);
     /// <summary>Adds <paramref name="s"/> to every element of <paramref name="a"/>; the result has <paramref name="a"/>'s shape (<c>a.Affine(1, s)</c>).</summary>
-    public static Tensor operator +(Tensor a, float s) => a.Affine(1f, s);
+    public static Tensor operator +(Tensor a, float s) => Scale(a, 1f, s);
     /// <summary>Subtracts <paramref name="s"/> from every element of <paramref name="a"/>; the result has <paramref name="a"/>'s shape (<c>a.Affine(1, -s)</c>).</summary>
-    public static Tensor operator -(Tensor a, float s) => a.Affine(1f, -s);
+    public static Tensor operator -(Tensor a, float s) => Scale(a, 1f, -s);
 }

@@ -9,14 +9,17 @@ namespace SeqPack.Models;
 public sealed class PackedBatch
 {
     private readonly int[] lengths;
+    private readonly int[] sortedIndices;
 
     private PackedBatch(int[] lengths, int[] sortedIndices)
     {
         this.lengths = lengths;
-        SortedIndices = sortedIndices;
+        this.sortedIndices = sortedIndices;
+        SortedIndices = Array.AsReadOnly(sortedIndices);
         var sortedLengths = new int[lengths.Length];
         for (int b = 0; b < sortedLengths.Length; b++) sortedLengths[b] = lengths[sortedIndices[b]];
         Layout = PackedLayout.FromSortedLengths(sortedLengths);
+        BatchSizes = Array.AsReadOnly(Layout.BatchSizes);   // read-only views: the layout is shared with the recurrent layers
     }
 
     /// <summary>The layout for sequences of <paramref name="lengths"/> (each at least 1).</summary>
@@ -38,10 +41,10 @@ public sealed class PackedBatch
     public IReadOnlyList<int> Lengths => lengths;
 
     /// <summary>Input index of the sequence at each sorted position (longest first).</summary>
-    public int[] SortedIndices { get; }
+    public IReadOnlyList<int> SortedIndices { get; }
 
     /// <summary>How many sequences run at each step.</summary>
-    public int[] BatchSizes => Layout.BatchSizes;
+    public IReadOnlyList<int> BatchSizes { get; }
 
     /// <summary>The sum of the lengths: the number of packed rows.</summary>
     public int TotalRows => Layout.Rows;
@@ -65,7 +68,7 @@ public sealed class PackedBatch
         for (int t = 0; t < Layout.Steps; t++)
             for (int b = 0; b < Layout.BatchSizes[t]; b++)
             {
-                var s = sequences[SortedIndices[b]];
+                var s = sequences[sortedIndices[b]];
                 int row = Layout.Row(t, b);
                 for (int k = 0; k < perStep; k++) packed[row * perStep + k] = s[t * perStep + k];
             }
@@ -81,7 +84,7 @@ public sealed class PackedBatch
         var result = lengths.Select(n => new T[n]).ToArray();
         for (int t = 0; t < Layout.Steps; t++)
             for (int b = 0; b < Layout.BatchSizes[t]; b++)
-                result[SortedIndices[b]][t] = packed[Layout.Row(t, b)];
+                result[sortedIndices[b]][t] = packed[Layout.Row(t, b)];
         return result;
     }
 }

@@ -41,7 +41,7 @@ internal sealed class SequenceEncoder
         var x = Embedding.Forward(ids);                                    // (N·K, E)
         if (IdsPerStep > 1) x = x.Reshape(layout.TotalRows, IdsPerStep, Embedding.EmbeddingDim).Sum(1);   // (N, E)
         x = Dropout.Forward(x);
-        var packed = PackedSequence.FromTrusted(x, layout.Layout, (int[])layout.SortedIndices.Clone());
+        var packed = PackedSequence.FromTrusted(x, layout.Layout, layout.SortedIndices.ToArray());
         var (output, h) = Rnn switch
         {
             Lstm lstm => Unwrap(lstm.Forward(packed)),

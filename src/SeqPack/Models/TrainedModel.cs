@@ -18,8 +18,8 @@ public sealed class TrainedModel
     }
 
     /// <summary>
-    /// Loads the run folder <paramref name="runFolder"/> (config.json and model.safetensors). A missing folder
-    /// or file is a <see cref="DirectoryNotFoundException"/> or <see cref="FileNotFoundException"/>; a foreign,
+    /// Loads the run folder <paramref name="runFolder"/> (config.json, model.safetensors and the files of a
+    /// sub-word tokenizer). A missing folder or file is a <see cref="DirectoryNotFoundException"/> or <see cref="FileNotFoundException"/>; a foreign,
     /// damaged or newer-format folder, or weights that do not fit the configuration, an
     /// <see cref="InvalidDataException"/>; each with a one-line message naming the path and the fix.
     /// </summary>
@@ -36,7 +36,7 @@ public sealed class TrainedModel
         try
         {
             model = new TaskModel(config);
-            encoder = RunData.EncoderOf(config);
+            encoder = RunData.EncoderOf(config, runFolder);
             labels = new LabelSet(config.Labels);
             if (labels.Count != config.Labels.Count || !labels.Labels.SequenceEqual(config.Labels))
                 throw new ArgumentException("the labels are not distinct and in ordinal order");
@@ -138,8 +138,9 @@ public sealed class TrainedModel
     /// order, each ≥ 1); output <c>probabilities</c> float32 [batch, labels], or [batch, time, labels] for a tagger
     /// (0 past each end), equal to <see cref="Probabilities(string)"/> for the ids <see cref="Encode"/> gives.
     /// The model's metadata_props carry <c>seqpack.task</c>, <c>seqpack.labels</c> and <c>seqpack.vocabulary</c>
-    /// (JSON arrays in index order), <c>seqpack.ids_per_step</c>, <c>seqpack.tokenizer</c>,
-    /// <c>seqpack.lowercase</c> and <c>seqpack.features</c>. The file is written whole, through a temporary file
+    /// (JSON arrays in index order), <c>seqpack.ids_per_step</c>, <c>seqpack.tokenizer</c> (with
+    /// <c>seqpack.tokenizer_files</c>, a JSON array of the files in the run folder, for a sub-word tokenizer),
+    /// <c>seqpack.lowercase</c> and <c>seqpack.features</c>; tokenisation itself stays outside the graph. The file is written whole, through a temporary file
     /// in the same folder, or not at all.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
@@ -154,6 +155,7 @@ public sealed class TrainedModel
         graph.SetMetadata("seqpack.vocabulary", JsonSerializer.Serialize(Vocabulary.Tokens));
         graph.SetMetadata("seqpack.ids_per_step", IdsPerStep.ToString(CultureInfo.InvariantCulture));
         graph.SetMetadata("seqpack.tokenizer", Config.Tokenizer);
+        if (Config.TokenizerFiles is { } tokenizerFiles) graph.SetMetadata("seqpack.tokenizer_files", JsonSerializer.Serialize(tokenizerFiles));
         graph.SetMetadata("seqpack.lowercase", Config.Lowercase ? "true" : "false");
         graph.SetMetadata("seqpack.features", Config.Features ? "true" : "false");
         graph.Save(path);

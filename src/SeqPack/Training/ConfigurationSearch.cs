@@ -106,12 +106,18 @@ public static class ConfigurationSearch
     private static string TrialFolder(string runFolder, int i) =>
         Path.Combine(runFolder, TrialsFolder, (i + 1).ToString("00", CultureInfo.InvariantCulture));
 
-    /// <summary>Moves the chosen trial's files up into the run folder and removes the trials.</summary>
+    /// <summary>Moves the chosen trial's files and folders (a sub-word run's tokenizer/) up into the run folder and removes the trials.</summary>
     private static void Keep(string runFolder, int chosen)
     {
         var from = TrialFolder(runFolder, chosen);
         foreach (var file in Directory.GetFiles(from))
             File.Move(file, Path.Combine(runFolder, Path.GetFileName(file)), overwrite: true);
+        foreach (var folder in Directory.GetDirectories(from))
+        {
+            var to = Path.Combine(runFolder, Path.GetFileName(folder));
+            if (Directory.Exists(to)) Directory.Delete(to, recursive: true);
+            Directory.Move(folder, to);
+        }
         Directory.Delete(Path.Combine(runFolder, TrialsFolder), recursive: true);
     }
 

@@ -36,12 +36,17 @@ public sealed record DataConfig(string? Train, string? Dev, string? Test, Dictio
 /// config.json of a run folder: everything needed to rebuild the model and encode new input (vocabulary,
 /// labels, tokenisation, features, hyper-parameters) plus where the data came from. docs/RUN-FOLDER.md
 /// describes every field. <see cref="Version"/> is the format version: a file without it is version 1, a
-/// version above <see cref="CurrentVersion"/> is refused.
+/// version above <see cref="CurrentVersion"/> is refused. <see cref="TokenizerFiles"/> is null (and absent from the
+/// file) unless <see cref="Tokenizer"/> is a sub-word kind, so a file written before sub-word tokenizers reads as before.
 /// </summary>
 public sealed record RunConfig(
     string Format, int Version, string SeqpackVersion, string Task, string Tokenizer, bool Lowercase, bool Features,
-    IReadOnlyList<string> Vocabulary, IReadOnlyList<string> Labels, ModelConfig Model, TrainingConfig Training, DataConfig Data)
+    IReadOnlyList<string> Vocabulary, IReadOnlyList<string> Labels, ModelConfig Model, TrainingConfig Training, DataConfig Data,
+    IReadOnlyList<string>? TokenizerFiles = null)
 {
+    /// <summary>The folder of a run that holds the files of its sub-word tokenizer (named in <see cref="TokenizerFiles"/> as <c>tokenizer/NAME</c>).</summary>
+    public const string TokenizerFolder = "tokenizer";
+
     /// <summary>The value of <see cref="Format"/> in every run configuration.</summary>
     public const string FormatName = "seqpack-run";
 
@@ -117,6 +122,8 @@ public sealed record RunConfig(
             throw new InvalidDataException($"{path} lacks one of task, tokenizer, vocabulary, labels, model, training; retrain the model or restore the file.");
         if (config.Task is not ("classify" or "tag"))
             throw new InvalidDataException($"{path} has task '{config.Task}'; SeqPack knows classify and tag.");
+        if (config.Tokenizer is not ("chars" or "words") && config.TokenizerFiles is null)
+            throw new InvalidDataException($"{path} has tokenizer '{config.Tokenizer}' but no tokenizerFiles; retrain the model or restore the file.");
         if (config.Model.Cell is not ("lstm" or "gru"))
             throw new InvalidDataException($"{path} has cell '{config.Model.Cell}'; SeqPack knows lstm and gru.");
         // A file of the first format has no "version" field; it reads as version 1.

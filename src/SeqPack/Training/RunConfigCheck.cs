@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using SeqPack.Data;
 
 namespace SeqPack.Training;
 
@@ -23,7 +24,8 @@ internal sealed class RunConfigCheck
         var c = new RunConfigCheck(path);
         if (root.ValueKind != JsonValueKind.Object) throw c.Bad("the file", "must be a JSON object", root);
         string task = c.String(root, "", "task", "classify", "tag");
-        c.String(root, "", "tokenizer", "chars", "words");
+        string tokenizer = c.String(root, "", "tokenizer", ["chars", "words", .. SubwordTokenizer.Layouts.Keys]);
+        c.TokenizerFiles(root, tokenizer);
         c.String(root, "", "seqpackVersion");
         c.Bool(root, "", "lowercase");
         bool features = c.Bool(root, "", "features");
@@ -73,6 +75,30 @@ internal sealed class RunConfigCheck
         var hashes = c.Object(data, "data", "sha256");
         foreach (var h in hashes.EnumerateObject())
             if (h.Value.ValueKind != JsonValueKind.String) throw c.Bad($"data.sha256.{h.Name}", "must be a string", h.Value);
+    }
+
+    /// <summary>
+    /// <c>tokenizerFiles</c>: absent or null for chars and words; for a sub-word kind as many entries as its
+    /// tokeniser reads, each a plain file name inside the run's tokenizer folder (<c>tokenizer/NAME</c>), so a
+    /// config.json can never make SeqPack read a file outside its run folder.
+    /// </summary>
+    private void TokenizerFiles(JsonElement root, string tokenizer)
+    {
+        bool present = root.TryGetProperty("tokenizerFiles", out var v) && v.ValueKind != JsonValueKind.Null;
+        if (!SubwordTokenizer.Layouts.TryGetValue(tokenizer, out var layout))
+        {
+            if (present) throw Bad("tokenizerFiles", $"must be absent when tokenizer is {tokenizer}", v);
+            return;
+        }
+        if (!present) throw Missing("tokenizerFiles");
+        var files = Strings(root, "", "tokenizerFiles", layout.Length, layout.Length, allowEmpty: false);
+        for (int i = 0; i < files.Length; i++)
+        {
+            var parts = files[i].Split('/');
+            if (parts.Length != 2 || parts[0] != RunConfig.TokenizerFolder || parts[1] is "." or ".." || parts[1].IndexOfAny(['\\', ':']) >= 0
+                || parts[1].IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+                throw Bad($"tokenizerFiles[{i.ToString(CultureInfo.InvariantCulture)}]", $"must be a file name inside the run folder's {RunConfig.TokenizerFolder}/ folder, as {RunConfig.TokenizerFolder}/NAME", v[i]);
+        }
     }
 
     private InvalidDataException Bad(string field, string problem, JsonElement seen) =>

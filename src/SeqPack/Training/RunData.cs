@@ -54,12 +54,15 @@ public sealed class RunData
         foreach (var (d, name) in new[] { (dev, nameof(dev)), (test, nameof(test)) })
             if (d is not null && d.Task != task)
                 throw new ArgumentException($"'{d.File}' holds {d.Task} examples but the training data {task}; give files of one task.", name);
-        var (trainRows, devRows, testRows) = Cut(train, dev, test, options.DevFraction, options.TestFraction, options.Seed);
-
         bool classify = task == TaskKind.Classify;
         var tokenizer = Tokenizer.Parse(options.Tokenizer, options.Lowercase);
+        if (!classify && tokenizer.Kind == TokenizerKind.Subword)
+            throw new ArgumentException($"the tokenizer '{options.Tokenizer}' cuts classification texts, but '{train.File}' holds tagging examples, " +
+                "whose space-separated tokens carry one tag each; drop the sub-word tokenizer for a tagger, or train a classifier.", nameof(options));
+        var (trainRows, devRows, testRows) = Cut(train, dev, test, options.DevFraction, options.TestFraction, options.Seed);
+
         bool features = !classify && options.Features;
-        int minCount = options.MinCount ?? (classify && tokenizer.Kind == TokenizerKind.Chars ? 1 : 2);
+        int minCount = options.MinCount ?? (classify && tokenizer.Kind != TokenizerKind.Words ? 1 : 2);
         var trainTokens = trainRows.Select(e => classify ? tokenizer.Split(e.Text!) : e.Tokens!).ToList();
         var vocabulary = Vocabulary.Build(
             trainTokens.Select(tokens => tokens.SelectMany(t => TextEncoder.Units(t, features, lowercase: true))), minCount, options.MaxVocab);
@@ -77,16 +80,18 @@ public sealed class RunData
                 classify ? 0f : options.WordDropout, options.ResolvedSchedule == TrainingOptions.CosineSchedule,
                 options.ResolvedSchedule, options.ResolvedTimeBudgetSeconds),
             new DataConfig(Path.GetFullPath(train.File), dev is null ? null : Path.GetFullPath(dev.File),
-                test is null ? null : Path.GetFullPath(test.File), Hashes([train.File, dev?.File, test?.File])));
-        return Build(config, trainRows, devRows, testRows, train.SkippedRows + (dev?.SkippedRows ?? 0) + (test?.SkippedRows ?? 0), Describe(train, dev, test));
+                test is null ? null : Path.GetFullPath(test.File), Hashes([train.File, dev?.File, test?.File])),
+            tokenizer.Subword is null ? null : SubwordTokenizer.Layouts[tokenizer.Subword.Kind].Select(f => $"{RunConfig.TokenizerFolder}/{f}").ToArray());
+        return Build(config, tokenizer, trainRows, devRows, testRows, train.SkippedRows + (dev?.SkippedRows ?? 0) + (test?.SkippedRows ?? 0), Describe(train, dev, test));
     }
 
     /// <summary>
     /// Rebuilds the data of a saved run from its files, read again (<paramref name="dev"/> and <paramref name="test"/>
     /// exactly when the run had such files). A file whose SHA-256 differs from the one in
     /// <paramref name="config"/> is an <see cref="InvalidDataException"/>: the splits and vocabulary would differ.
+    /// A run with a sub-word tokenizer reads it from <paramref name="runFolder"/> (see <see cref="EncoderOf"/>).
     /// </summary>
-    public static RunData Resume(RunConfig config, Dataset train, Dataset? dev = null, Dataset? test = null)
+    public static RunData Resume(RunConfig config, Dataset train, Dataset? dev = null, Dataset? test = null, string? runFolder = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(train);
@@ -99,7 +104,7 @@ public sealed class RunData
         }
         var t = config.Training;
         var (trainRows, devRows, testRows) = Cut(train, dev, test, t.DevFraction, t.TestFraction, t.Seed);
-        return Build(config, trainRows, devRows, testRows, train.SkippedRows, Describe(train, dev, test));
+        return Build(config, TokenizerOf(config, runFolder), trainRows, devRows, testRows, train.SkippedRows, Describe(train, dev, test));
     }
 
     private sealed record Row(string? Text, string? Label, string[]? Tokens, string[]? Tags);
@@ -139,19 +144,40 @@ public sealed class RunData
         return (train, dev is null ? dv.Select(i => rows[i]).ToList() : Rows(dev), test is null ? te.Select(i => rows[i]).ToList() : Rows(test));
     }
 
-    private static RunData Build(RunConfig config, List<Row> train, List<Row> dev, List<Row> test, int skipped, string source)
+    private static RunData Build(RunConfig config, Tokenizer tokenizer, List<Row> train, List<Row> dev, List<Row> test, int skipped, string source)
     {
-        var encoder = EncoderOf(config);
+        var encoder = new TextEncoder(config.TaskKind, tokenizer, config.Features, Vocabulary.FromTokens(config.Vocabulary));
         var labels = new LabelSet(config.Labels);
         Encoded[] Encode(List<Row> rows) => rows.Select(r => EncodeRow(encoder, labels, r.Text, r.Label, r.Tokens, r.Tags)).ToArray();
         return new RunData(config, encoder, labels, Encode(train), Encode(dev), Encode(test), skipped, source);
     }
 
-    /// <summary>The text encoder that <paramref name="config"/> describes.</summary>
-    public static TextEncoder EncoderOf(RunConfig config)
+    /// <summary>
+    /// The text encoder that <paramref name="config"/> describes. A run with a sub-word tokenizer (a
+    /// <see cref="RunConfig.TokenizerFiles"/> list) loads it from those files in <paramref name="runFolder"/>, which
+    /// it then needs (else an <see cref="ArgumentException"/>); a missing file is a <see cref="FileNotFoundException"/>
+    /// and a damaged one an <see cref="InvalidDataException"/>, each naming the file.
+    /// </summary>
+    public static TextEncoder EncoderOf(RunConfig config, string? runFolder = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new TextEncoder(config.TaskKind, Tokenizer.Parse(config.Tokenizer, config.Lowercase), config.Features, Vocabulary.FromTokens(config.Vocabulary));
+        return new TextEncoder(config.TaskKind, TokenizerOf(config, runFolder), config.Features, Vocabulary.FromTokens(config.Vocabulary));
+    }
+
+    private static Tokenizer TokenizerOf(RunConfig config, string? runFolder)
+    {
+        if (config.TokenizerFiles is null) return Tokenizer.Parse(config.Tokenizer, config.Lowercase);
+        if (string.IsNullOrEmpty(runFolder))
+            throw new ArgumentException($"the run's {config.Tokenizer} tokenizer is read from its files in the run folder; pass the run folder.", nameof(runFolder));
+        var paths = config.TokenizerFiles.Select(f => Path.Combine(runFolder, f)).ToArray();
+        foreach (var path in paths)
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"'{runFolder}' lacks '{path}', a file of its {config.Tokenizer} tokenizer that config.json names; restore it from the files given to train, or retrain.", path);
+        try { return Tokenizer.FromSubword(SubwordTokenizer.Open(config.Tokenizer, paths), config.Lowercase); }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"the tokenizer files of '{runFolder}' are damaged ({e.Message.TrimEnd('.')}); restore them from the files given to train, or retrain.", e);
+        }
     }
 
     /// <summary>

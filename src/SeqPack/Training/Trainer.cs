@@ -58,7 +58,7 @@ public sealed class Trainer
 
     /// <summary>
     /// Starts a new run of <paramref name="data"/> in <paramref name="runFolder"/> (created if missing): writes
-    /// config.json and leaves the folder's other files to <see cref="Run"/>.
+    /// config.json (and the files of a sub-word tokenizer, into its tokenizer folder) and leaves the folder's other files to <see cref="Run"/>.
     /// </summary>
     /// <param name="world">The ranks that train together (data-parallel), or null for this process alone;
     /// only rank 0 touches <paramref name="runFolder"/>.</param>
@@ -72,6 +72,13 @@ public sealed class Trainer
         if (world is null or { IsRoot: true })
         {
             Directory.CreateDirectory(runFolder);
+            // The sub-word tokenizer's files go first, so a config.json that names them always finds them.
+            if (data.Encoder.Tokenizer.Subword is SubwordTokenizer subword && data.Config.TokenizerFiles is { } names)
+            {
+                Directory.CreateDirectory(Path.Combine(runFolder, RunConfig.TokenizerFolder));
+                for (int i = 0; i < names.Count; i++)
+                    AtomicFile.Write(Path.Combine(runFolder, names[i]), subword.Content(i), files);
+            }
             AtomicFile.WriteText(Path.Combine(runFolder, RunConfig.FileName), JsonSerializer.Serialize(data.Config, RunConfig.Json), files);
         }
         return new Trainer(data, runFolder, resume: false, world) { Files = files };

@@ -35,7 +35,11 @@ public sealed record TrainingOptions
     /// <summary>The task; null infers it from the training data.</summary>
     public TaskKind? Task { get; init; }
 
-    /// <summary>How classification texts are cut into steps: <c>chars</c> or <c>words</c>.</summary>
+    /// <summary>
+    /// How classification texts are cut into steps: <c>chars</c>, <c>words</c>, or a sub-word tokeniser with its
+    /// files, <c>wordpiece:VOCAB.txt</c>, <c>bpe:VOCAB.json,MERGES.txt</c> or <c>sentencepiece:FILE.model</c>
+    /// (see <see cref="SeqPack.Data.Tokenizer.Parse"/>; taggers take chars or words, which they ignore).
+    /// </summary>
     public string Tokenizer { get; init; } = "chars";
 
     /// <summary>Lower-case classification texts before tokenising.</summary>
@@ -44,7 +48,7 @@ public sealed record TrainingOptions
     /// <summary>Give each tagging token word, suffix and shape ids (ignored for classification).</summary>
     public bool Features { get; init; } = true;
 
-    /// <summary>Minimum training count of a vocabulary entry; null: 1 for character classification, else 2.</summary>
+    /// <summary>Minimum training count of a vocabulary entry; null: 1 for character and sub-word classification, else 2.</summary>
     public int? MinCount { get; init; }
 
     /// <summary>Largest vocabulary, counting &lt;pad&gt; and &lt;unk&gt;.</summary>
@@ -154,6 +158,7 @@ public sealed record TrainingOptions
         Check(TokenBudget is null or >= 1, nameof(TokenBudget), TokenBudget, "must be at least 1");
         Check(Clip >= 0, nameof(Clip), Clip, "must not be negative");
         Check(WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "must not be negative");
-        SeqPack.Data.Tokenizer.Parse(Tokenizer);
+        // The name's form only: the sub-word files are read once, when the run is built.
+        if (SeqPack.Data.Tokenizer.SubwordSpec(Tokenizer) is null) SeqPack.Data.Tokenizer.Parse(Tokenizer);
     }
 }

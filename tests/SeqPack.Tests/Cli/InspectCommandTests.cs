@@ -30,4 +30,17 @@ public class InspectCommandTests
         Assert.Equal(0, code);
         Assert.Contains("t.tsv: 2 sentences, length in tokens", output);
     }
+
+    [Fact]
+    public void Inspect_SubwordTokenizer_CountsItsPieces()
+    {
+        using var dir = new TempDir();
+        // WordPiece over the fixture vocabulary: "the cats" is the, cat, ##s; "mat" one piece; "dog" one [UNK].
+        var file = dir.Write("w.tsv", "a\tthe cats\nb\tmat\na\tdog\n");
+        var vocab = Support.FixtureFile.PathOf(Path.Combine("tokenizers", "wordpiece-vocab.txt"));
+        var (code, output) = CliRunner.Run("inspect", "--data", file, "--tokenizer", $"WordPiece:{vocab}", "--plot", Path.Combine(dir.Path, "p.png"));
+        Assert.True(code == 0, output);
+        Assert.Contains("w.tsv: 3 texts, length in wordpiece pieces", output);
+        Assert.Matches(@"│ 1\s+│ 1\s+│ 1\.7\s+│ 3\s+│ 3\s+│ 3\s+│ 5\s+│", output);
+    }
 }

@@ -61,6 +61,12 @@ public class RunFolderValidationTests : IClassFixture<RunFolderValidationTests.T
     [Fact] public void UnknownTask_Refused_NotReadAsClassification() => Refused(c => c["task"] = "translate", "task", "must be one of classify, tag; got \"translate\"");
     [Fact] public void HugeLayerCount_RefusedBeforeAllocating() => Refused(c => c["model"]!["numLayers"] = 100_000_000, "model.numLayers", "must be an integer from 1 to 1000; got 100000000");
     [Fact] public void NonFiniteOrWronglyTypedNumber_Refused() => Refused(c => c["model"]!["dropout"] = "NaN", "model.dropout", "must be a finite number in [0, 1)");
+    [Fact] public void TokenizerFilesOnACharsRun_Refused() => Refused(c => c["tokenizerFiles"] = new JsonArray("tokenizer/vocab.txt"), "tokenizerFiles", "must be absent when tokenizer is chars");
+    [Fact] public void SubwordTokenizerWithoutItsFiles_Refused() => Refused(c => c["tokenizer"] = "bpe", "tokenizerFiles", "is missing");
+    [Fact] public void SubwordTokenizerWithTheWrongFileCount_Refused() => Refused(c => { c["tokenizer"] = "wordpiece"; c["tokenizerFiles"] = new JsonArray("tokenizer/a.txt", "tokenizer/b.txt"); },
+        "tokenizerFiles", "must hold 1 to 1 entries, not 2");
+    [Fact] public void TokenizerFileOutsideTheRunFolder_Refused() => Refused(c => { c["tokenizer"] = "sentencepiece"; c["tokenizerFiles"] = new JsonArray("/etc/passwd"); },
+        "tokenizerFiles[0]", "must be a file name inside the run folder's tokenizer/ folder");
     [Fact] public void IdsPerStepDisagreeingWithFeatures_Refused() => Refused(c => c["model"]!["idsPerStep"] = 3, "model.idsPerStep", "must be 1 when features is false");
 
     [Fact]

@@ -47,6 +47,21 @@ public class TensorTests
     }
 
     [Fact]
+    public void Operators_NullOperand_ThrowArgumentNull()
+    {
+        Tensor? none = null;
+        var t = Tensor.Zeros(2);
+        Assert.Throws<ArgumentNullException>(() => none! * 2f);
+        Assert.Throws<ArgumentNullException>(() => 2f * none!);
+        Assert.Throws<ArgumentNullException>(() => none! / 2f);
+        Assert.Throws<ArgumentNullException>(() => none! + 1f);
+        Assert.Throws<ArgumentNullException>(() => none! - 1f);
+        Assert.Throws<ArgumentNullException>(() => -none!);
+        Assert.Throws<ArgumentNullException>(() => t + none!);
+        Assert.Throws<ArgumentNullException>(() => none! * t);
+    }
+
+    [Fact]
     public void Broadcast_IncompatibleShapes_ThrowsNamingBoth()
     {
         var ex = Assert.Throws<ArgumentException>(() => Tensor.Zeros(2, 3) + Tensor.Zeros(4));

@@ -55,6 +55,10 @@ public class ModelTests
         Assert.Equal(packed.BatchSizes, layout.BatchSizes);
         Assert.Equal(packed.Data.ToArray(), layout.Pack<int>(seqs).Select(v => (float)v).ToArray());
         Assert.Equal(seqs, layout.Unpack(layout.Pack<int>(seqs)));
+        Assert.Equal([2, 0, 3, 1], layout.SortedIndices);
+        // Read-only views: a caller cannot reach the arrays the layout shares with the recurrent layers.
+        Assert.Null(layout.BatchSizes as int[]);
+        Assert.Null(layout.SortedIndices as int[]);
     }
 
     [Fact]
