@@ -55,7 +55,9 @@ public sealed class RunData
             if (d is not null && d.Task != task)
                 throw new ArgumentException($"'{d.File}' holds {d.Task} examples but the training data {task}; give files of one task.", name);
         bool classify = task == TaskKind.Classify;
-        var tokenizer = Tokenizer.Parse(options.Tokenizer, options.Lowercase);
+        // A tagger's word ids are always lower-cased (config.json says so, and Resume and TrainedModel.Load encode
+        // that way): the tokenizer that encodes this run's splits must agree, or capitalised words become <unk>.
+        var tokenizer = Tokenizer.Parse(options.Tokenizer, classify ? options.Lowercase : true);
         if (!classify && tokenizer.Kind == TokenizerKind.Subword)
             throw new ArgumentException($"the tokenizer '{options.Tokenizer}' cuts classification texts, but '{train.File}' holds tagging examples, " +
                 "whose space-separated tokens carry one tag each; drop the sub-word tokenizer for a tagger, or train a classifier.", nameof(options));
@@ -71,7 +73,7 @@ public sealed class RunData
         var size = ModelDefaults.Choose(classify, trainRows.Count, labels.Labels.Count);
         var config = new RunConfig(
             RunConfig.FormatName, RunConfig.CurrentVersion, typeof(Tensor).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
-            classify ? "classify" : "tag", tokenizer.Name, classify ? options.Lowercase : true, features,
+            classify ? "classify" : "tag", tokenizer.Name, tokenizer.Lowercase, features,
             vocabulary.Tokens, labels.Labels,
             new ModelConfig(options.Cell, options.EmbeddingDim ?? size.EmbeddingDim, options.HiddenSize ?? size.HiddenSize, options.Layers,
                 options.Bidirectional, options.Dropout ?? size.Dropout, features ? 3 : 1),
