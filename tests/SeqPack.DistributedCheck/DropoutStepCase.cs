@@ -32,7 +32,7 @@ public sealed class DropoutStepCase
     {
         bool tag = name.StartsWith("tagger", StringComparison.Ordinal);
         int layers = name.Contains("2layers", StringComparison.Ordinal) ? 2 : 1, idsPerStep = tag ? 2 : 1;
-        var config = new RunConfig(RunConfig.FormatName, RunConfig.CurrentVersion, "check", tag ? "tag" : "classify", "whitespace", false, false,
+        var config = new RunConfig(RunConfig.FormatName, RunConfig.CurrentVersion, "check", tag ? "tag" : "classify", "chars", false, false,
             Enumerable.Range(0, Vocabulary).Select(i => $"w{i}").ToArray(), Enumerable.Range(0, Labels).Select(i => $"l{i}").ToArray(),
             new ModelConfig("lstm", 6, 5, layers, true, 0.3f, idsPerStep),
             new TrainingConfig(1, 8, null, 0.5f, 0f, 0f, 1, 5, 0, 0, null, 0f),

@@ -28,7 +28,7 @@ internal sealed class BatchShare
     {
         var global = PackedBatch.Of(globalLengths);
         var local = PackedBatch.Of(positions.Select(i => globalLengths[i]).ToArray());
-        var globalSortedPosition = Packing.Invert(global.SortedIndices);
+        var globalSortedPosition = Packing.InvertPermutation(global.SortedIndices);
         var rows = new int[local.TotalRows];   // (local packed rows) → global packed row
         for (int t = 0; t < local.Layout.Steps; t++)
             for (int b = 0; b < local.BatchSizes[t]; b++)
