@@ -41,13 +41,16 @@ public sealed class SequenceClassifier : SequenceModel
     public int NumClasses { get; }
 
     /// <summary>Logits (B, numClasses) for a batch of id sequences (each idsPerStep × its length), in input order.</summary>
-    public Tensor Forward(IReadOnlyList<int[]> sequences)
+    public Tensor Forward(IReadOnlyList<int[]> sequences) => Forward(sequences, null);
+
+    /// <summary>As <see cref="Forward(IReadOnlyList{int[]})"/> for a rank's <paramref name="share"/> of a global batch (null: the whole batch).</summary>
+    internal Tensor Forward(IReadOnlyList<int[]> sequences, BatchShare? share)
     {
-        var (_, _, h) = Encoder.Run(sequences);                                 // h: (L·D, B, H)
+        var (_, _, h) = Encoder.Run(sequences, share);                          // h: (L·D, B, H)
         int rows = Encoder.StateRows;
         var last = Encoder.Rnn.Bidirectional
             ? Tensor.Cat([h.Select(0, rows - 2), h.Select(0, rows - 1)], 1)   // (B, 2H): last layer, both directions
             : h.Select(0, rows - 1);                                           // (B, H)
-        return Output.Forward(Encoder.Dropout.Forward(last));
+        return Output.Forward(Encoder.Dropout.Forward(last, share?.Sequences));
     }
 }

@@ -25,8 +25,12 @@ internal sealed class SequenceEncoder
     /// <summary>Number of layers times directions of the recurrent layer.</summary>
     public int StateRows => Rnn.NumLayers * (Rnn.Bidirectional ? 2 : 1);
 
-    /// <summary>The layout, the packed output (TotalRows, D·H) and the final hidden states (L·D, B, H) in input order.</summary>
-    public (PackedBatch Layout, PackedSequence Output, Tensor H) Run(IReadOnlyList<int[]> sequences)
+    /// <summary>
+    /// The layout, the packed output (TotalRows, D·H) and the final hidden states (L·D, B, H) in input order. With
+    /// <paramref name="share"/>, <paramref name="sequences"/> are a rank's share of a global batch and every dropout
+    /// gives their rows the masks of the whole batch's pass.
+    /// </summary>
+    public (PackedBatch Layout, PackedSequence Output, Tensor H) Run(IReadOnlyList<int[]> sequences, BatchShare? share = null)
     {
         ArgumentNullException.ThrowIfNull(sequences);
         var lengths = new int[sequences.Count];
@@ -37,11 +41,13 @@ internal sealed class SequenceEncoder
             lengths[i] = sequences[i].Length / IdsPerStep;
         }
         var layout = PackedBatch.Of(lengths);
+        if (share is not null && (share.Sequences.Count != layout.Count || share.PackedRows.Count != layout.TotalRows))
+            throw new ArgumentException($"The batch share holds {share.Sequences.Count} sequences of {share.PackedRows.Count} steps; the batch has {layout.Count} of {layout.TotalRows}.", nameof(share));
         var ids = layout.Pack<int>(sequences, IdsPerStep);                 // (N·K) ids in packed row order
         var x = Embedding.Forward(ids);                                    // (N·K, E)
         if (IdsPerStep > 1) x = x.Reshape(layout.TotalRows, IdsPerStep, Embedding.EmbeddingDim).Sum(1);   // (N, E)
-        x = Dropout.Forward(x);
-        var packed = PackedSequence.FromTrusted(x, layout.Layout, layout.SortedIndices.ToArray());
+        x = Dropout.Forward(x, share?.PackedRows);
+        var packed = PackedSequence.FromTrusted(x, layout.Layout, layout.SortedIndices.ToArray(), share?.PackedRows);
         var (output, h) = Rnn switch
         {
             Lstm lstm => Unwrap(lstm.Forward(packed)),

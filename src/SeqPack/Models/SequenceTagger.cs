@@ -43,10 +43,13 @@ public sealed class SequenceTagger : SequenceModel
     public int NumTags { get; }
 
     /// <summary>Logits (total tokens, numTags) in packed row order; <see cref="PackedBatch.Pack{T}"/> puts targets in the same order.</summary>
-    public TaggerOutput Forward(IReadOnlyList<int[]> sequences)
+    public TaggerOutput Forward(IReadOnlyList<int[]> sequences) => Forward(sequences, null);
+
+    /// <summary>As <see cref="Forward(IReadOnlyList{int[]})"/> for a rank's <paramref name="share"/> of a global batch (null: the whole batch).</summary>
+    internal TaggerOutput Forward(IReadOnlyList<int[]> sequences, BatchShare? share)
     {
-        var (layout, packed, _) = Encoder.Run(sequences);
-        var logits = Output.Forward(Encoder.Dropout.Forward(packed.Data));   // (N, D·H) → (N, numTags)
+        var (layout, packed, _) = Encoder.Run(sequences, share);
+        var logits = Output.Forward(Encoder.Dropout.Forward(packed.Data, share?.PackedRows));   // (N, D·H) → (N, numTags)
         return new TaggerOutput(logits, layout);
     }
 }

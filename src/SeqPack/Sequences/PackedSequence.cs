@@ -67,10 +67,11 @@ public sealed class PackedSequence
     }
 
     /// <summary>Trusted construction from parts already validated (or produced) by the library.</summary>
-    private PackedSequence(Tensor data, PackedLayout layout, int[]? sorted, int[]? unsorted)
+    private PackedSequence(Tensor data, PackedLayout layout, int[]? sorted, int[]? unsorted, ShareRows? share = null)
     {
         Data = data;
         Layout = layout;
+        Share = share;
         sortedIndices = sorted;
         unsortedIndices = unsorted;
         BatchSizes = Array.AsReadOnly(layout.BatchSizes);
@@ -93,6 +94,12 @@ public sealed class PackedSequence
     /// <summary>The batch-size prefix structure (step offsets, sorted lengths) for kernels.</summary>
     internal PackedLayout Layout { get; }
 
+    /// <summary>
+    /// Set when these rows are a rank's share of a global batch (<see cref="ShareRows"/>): where each row sits in the
+    /// global batch's packed rows, so that the recurrent layers' dropout gives each row its single-process mask.
+    /// </summary>
+    internal ShareRows? Share { get; }
+
     /// <summary><see cref="SortedIndices"/> without a copy, for internal code that promises not to modify it.</summary>
     internal int[]? SortedIndexArray => sortedIndices;
 
@@ -107,12 +114,12 @@ public sealed class PackedSequence
     {
         if (data.Rank == 0 || data.ShapeSpan[0] != Layout.Rows)
             throw new ArgumentException($"PackedSequence: data has shape {Shapes.Format(data.ShapeSpan)} but this packed sequence has {Layout.Rows} rows.", nameof(data));
-        return new PackedSequence(data, Layout, sortedIndices, unsortedIndices);
+        return new PackedSequence(data, Layout, sortedIndices, unsortedIndices, Share);
     }
 
     /// <summary>Construction from parts the packing functions computed (no re-validation).</summary>
-    internal static PackedSequence FromTrusted(Tensor data, PackedLayout layout, int[]? sorted) =>
-        new(data, layout, sorted, sorted is null ? null : Packing.Invert(sorted));
+    internal static PackedSequence FromTrusted(Tensor data, PackedLayout layout, int[]? sorted, ShareRows? share = null) =>
+        new(data, layout, sorted, sorted is null ? null : Packing.Invert(sorted), share);
 
     /// <summary>A short description: data shape, batch sizes and whether the batch was reordered.</summary>
     public override string ToString() =>

@@ -46,14 +46,17 @@ public sealed class TaskModel
     public IReadOnlyList<Rng> Generators => classifier?.Generators ?? tagger!.Generators;
 
     /// <summary>Mean cross-entropy over the batch (per sequence, or per token for tagging) and the number of steps it covered.</summary>
-    public (Tensor Loss, int Steps) Loss(IReadOnlyList<Encoded> batch)
+    public (Tensor Loss, int Steps) Loss(IReadOnlyList<Encoded> batch) => Loss(batch, null);
+
+    /// <summary>As <see cref="Loss(IReadOnlyList{Encoded})"/> for a rank's <paramref name="share"/> of a global batch (null: the whole batch).</summary>
+    internal (Tensor Loss, int Steps) Loss(IReadOnlyList<Encoded> batch, BatchShare? share)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var ids = batch.Select(e => e.Ids).ToArray();
         int steps = batch.Sum(e => e.Length);
         if (classifier is not null)
-            return (Losses.CrossEntropy(classifier.Forward(ids), batch.Select(e => e.Label).ToArray()), steps);
-        var output = tagger!.Forward(ids);
+            return (Losses.CrossEntropy(classifier.Forward(ids, share), batch.Select(e => e.Label).ToArray()), steps);
+        var output = tagger!.Forward(ids, share);
         var targets = output.Layout.Pack<int>(batch.Select(e => e.Tags!).ToArray());
         return (Losses.CrossEntropy(output.Logits, targets), steps);
     }

@@ -127,7 +127,7 @@ public abstract class RnnBase : Module
             if (h0 is not null) h0 = Packing.ApplyPermutation(h0, sorted);
             if (c0 is not null) c0 = Packing.ApplyPermutation(c0, sorted);
         }
-        var (y, h, c) = RunRows(data, layout, h0, c0);
+        var (y, h, c) = RunRows(data, layout, h0, c0, input.Share);
         var unsorted = input.UnsortedIndexArray;
         if (unsorted is not null)
         {
@@ -185,9 +185,10 @@ public abstract class RnnBase : Module
 
     /// <summary>
     /// The stack over rows: x (N, I) in <paramref name="layout"/>, states (L·D, B, ·) in row order. Returns
-    /// the last layer's output (N, D·Hout) and the final states (L·D, B, ·).
+    /// the last layer's output (N, D·Hout) and the final states (L·D, B, ·). With <paramref name="share"/> the rows
+    /// are a rank's share of a global batch, and dropout between layers cuts the global batch's masks to them.
     /// </summary>
-    private (Tensor Y, Tensor H, Tensor? C) RunRows(Tensor x, PackedLayout layout, Tensor? h0, Tensor? c0)
+    private (Tensor Y, Tensor H, Tensor? C) RunRows(Tensor x, PackedLayout layout, Tensor? h0, Tensor? c0, ShareRows? share = null)
     {
         int d = Directions;
         var hs = new Tensor[NumLayers * d];
@@ -217,7 +218,7 @@ public abstract class RnnBase : Module
             }
             input = d == 1 ? outs[0] : Tensor.Cat(outs, 1);
             if (Training && Dropout > 0f && layer < NumLayers - 1)
-                input = Nn.Dropout.Apply(input, Dropout, dropoutRng);
+                input = Nn.Dropout.Apply(input, Dropout, dropoutRng, share);
         }
         return (input, Tensor.Stack(hs, 0), cs is null ? null : Tensor.Stack(cs, 0));
     }
