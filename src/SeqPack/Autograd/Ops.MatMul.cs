@@ -53,7 +53,7 @@ public sealed partial class Tensor
             if (a.RequiresGrad)
             {
                 // dA = dC · Bᵀ, summed over broadcast batch dimensions
-                var da = new float[count * m * k];
+                var da = GC.AllocateUninitializedArray<float>(count * m * k);
                 for (int i = 0; i < count; i++)
                     Gemm.Sgemm(false, true, m, k, n, 1f, g.Data.AsSpan(i * m * n, m * n), n, eb.AsSpan(i * k * n, k * n), n, 0f, da.AsSpan(i * m * k, m * k), k);
                 ga = Autograd.Unshared(Broadcasting.SumToShape(new Tensor(da, batch.Concat(new[] { m, k }).ToArray()), a.shape));
@@ -61,7 +61,7 @@ public sealed partial class Tensor
             if (b.RequiresGrad)
             {
                 // dB = Aᵀ · dC
-                var db = new float[count * k * n];
+                var db = GC.AllocateUninitializedArray<float>(count * k * n);
                 for (int i = 0; i < count; i++)
                     Gemm.Sgemm(true, false, k, n, m, 1f, ea.AsSpan(i * m * k, m * k), k, g.Data.AsSpan(i * m * n, m * n), n, 0f, db.AsSpan(i * k * n, k * n), n);
                 gb = Autograd.Unshared(Broadcasting.SumToShape(new Tensor(db, batch.Concat(new[] { k, n }).ToArray()), b.shape));

@@ -235,7 +235,10 @@ internal static unsafe class GemmDriver
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Block(int i0, int i1, int j0, int j1)
         {
-            var buffers = PackBuffers.ForThisThread(MC * KC, KC * NC);
+            // The B buffer holds one packed KC × NC block, or less when the product is smaller: a deep KC (Vector512)
+            // makes a full block 8 MB, which a thread that only ever runs small products should not pin.
+            int bFloats = Math.Min(KC, K) * ((Math.Min(NC, j1 - j0) + NR - 1) / NR * NR);
+            var buffers = PackBuffers.ForThisThread(MC * KC, bFloats);
             for (int jc = j0; jc < j1; jc += NC)
             {
                 int nc = Math.Min(NC, j1 - jc);

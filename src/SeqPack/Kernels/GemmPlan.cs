@@ -36,11 +36,15 @@ internal enum GemmIsa
 /// the Vector256 block at half the width (SSE has no FMA: each chain is a multiply and an add).</item>
 /// <item>Scalar: 4×4, for correctness when intrinsics are disabled.</item>
 /// </list>
-/// KC = 256: a 256×16 (or 256×32) float B micro-panel is 16 KB (32 KB), the A micro-panel 6 KB (12 KB), so
-/// both stream from L1 (32 KB on Zen 3 / 48 KB on Ice Lake). MC = 144/120: the A block of MC×KC floats is
-/// 144 KB / 120 KB, comfortably inside a 512 KB-1 MB L2. These are the defaults, measured on Zen 3 (32 KB L1d,
-/// 512 KB L2); where the operating system reports the cache sizes (<see cref="CacheSizes"/>) KC and MC are
-/// derived from them instead (<see cref="ForCaches"/>).
+/// KC = 256 for the 256- and 128-bit families: a 256×16 float B micro-panel is 16 KB, the A micro-panel 6 KB,
+/// so both stream from L1 (32 KB on Zen 3 / 48 KB on Ice Lake); MC = 120: the A block of MC×KC floats is
+/// 120 KB, comfortably inside a 512 KB-1 MB L2 (measured on Zen 3: 32 KB L1d, 512 KB L2). Vector512 takes
+/// KC = 1024, MC = 120: its k step reads 176 bytes (a 12-float A column, a 32-float B row) per 24 FMAs, a rate
+/// L2 sustains (64 bytes a cycle on Zen 4/5 and Sapphire Rapids), so the 128 KB B micro-panel and the 480 KB
+/// A block may both live in L2, and the deep block cuts the passes that load and store each C tile (measured
+/// on Zen 5, 48 KB L1d and 1 MB L2: against KC 256 / MC 144, as fast on K ≤ 256 and up to 40% faster on the
+/// deep products; MC 120 keeps a 64-row product in one block). Where the machine reports its cache sizes
+/// (<see cref="CacheSizes"/>) KC and MC are derived from them instead (<see cref="ForCaches"/>).
 /// </remarks>
 internal sealed class GemmPlan
 {
@@ -64,7 +68,7 @@ internal sealed class GemmPlan
     public static readonly GemmPlan V128 = ForCaches(new(GemmIsa.Vector128, "Vector128", 6, 8, 256, 120, 2048), CacheSizes.Machine);
     public static readonly GemmPlan V128Arm64 = ForCaches(new(GemmIsa.Vector128, "Vector128Arm64", 8, 12, 256, 128, 2048), CacheSizes.Machine);
     public static readonly GemmPlan V256 = ForCaches(new(GemmIsa.Vector256, 6, 16, 256, 120, 2048), CacheSizes.Machine);
-    public static readonly GemmPlan V512 = ForCaches(new(GemmIsa.Vector512, 12, 32, 256, 144, 2048), CacheSizes.Machine);
+    public static readonly GemmPlan V512 = ForCaches(new(GemmIsa.Vector512, 12, 32, 1024, 120, 2048), CacheSizes.Machine);
 
     /// <summary>
     /// The plan for this machine: the widest accelerated vector width; at 128 bits the block that fits the
@@ -100,16 +104,20 @@ internal sealed class GemmPlan
     /// modeling is enough for high-performance BLIS", 2016, simplified): the KC × NR B micro-panel, reused by
     /// every row group while it sits in L1, takes at most half of L1d so the streaming A micro-panels and the C
     /// tile do not evict it; the MC × KC A block takes at most a quarter of L2, the rest holding the B
-    /// micro-panels on their way to L1 and the other blocks of the loop. KC is a multiple of 16 in 128..1024,
-    /// MC a multiple of MR in 4·MR..512. Zen 3 (32 KB, 512 KB) gives the defaults back for Vector256
-    /// (KC 256, MC 126 against 120); Sapphire Rapids (48 KB, 2 MB) gives Vector512 KC 192, MC 504.
-    /// Unknown caches keep the defaults.
+    /// micro-panels on their way to L1 and the other blocks of the loop. Vector512 streams both micro-panels
+    /// from L2 instead (see the remarks on the class): its B micro-panel takes at most an eighth of L2 and its
+    /// A block at most half. KC is a multiple of 16 in 128..1024, MC a multiple of MR in 4·MR..512. Zen 3
+    /// (32 KB, 512 KB) gives the defaults back for Vector256 (KC 256, MC 126 against 120); Zen 4/5 (1 MB L2)
+    /// give the Vector512 defaults (KC 1024, MC 120), Sapphire Rapids (2 MB) KC 1024, MC 252. Unknown caches
+    /// keep the defaults.
     /// </summary>
     internal static GemmPlan ForCaches(GemmPlan defaults, CacheSizes caches)
     {
         if (!caches.Known) return defaults;
-        int kc = Math.Clamp(caches.L1Data / 2 / (sizeof(float) * defaults.NR) / 16 * 16, 128, 1024);
-        int mc = Math.Clamp(caches.L2 / 4 / (sizeof(float) * kc) / defaults.MR * defaults.MR, 4 * defaults.MR, 512 / defaults.MR * defaults.MR);
+        bool fromL2 = defaults.Isa == GemmIsa.Vector512;
+        int panelBytes = fromL2 ? caches.L2 / 8 : caches.L1Data / 2, blockBytes = fromL2 ? caches.L2 / 2 : caches.L2 / 4;
+        int kc = Math.Clamp(panelBytes / (sizeof(float) * defaults.NR) / 16 * 16, 128, 1024);
+        int mc = Math.Clamp(blockBytes / (sizeof(float) * kc) / defaults.MR * defaults.MR, 4 * defaults.MR, 512 / defaults.MR * defaults.MR);
         return new(defaults.Isa, defaults.Name, defaults.MR, defaults.NR, kc, mc, defaults.NC);
     }
 

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace SeqPack.Kernels;
 
@@ -95,225 +97,225 @@ internal static unsafe class MicroKernel128
             var b2 = vectors > 2 ? Vector128.Load(b + 8) : default;
             Vector128<float> av;
             av = Vector128.Create(a[0]);
-            c00 = Vector128.MultiplyAddEstimate(av, b0, c00);
-            c01 = Vector128.MultiplyAddEstimate(av, b1, c01);
-            if (vectors > 2) c02 = Vector128.MultiplyAddEstimate(av, b2, c02);
+            c00 = MulAdd(av, b0, c00);
+            c01 = MulAdd(av, b1, c01);
+            if (vectors > 2) c02 = MulAdd(av, b2, c02);
             if (rows > 1)
             {
                 av = Vector128.Create(a[rs]);
-                c10 = Vector128.MultiplyAddEstimate(av, b0, c10);
-                c11 = Vector128.MultiplyAddEstimate(av, b1, c11);
-                if (vectors > 2) c12 = Vector128.MultiplyAddEstimate(av, b2, c12);
+                c10 = MulAdd(av, b0, c10);
+                c11 = MulAdd(av, b1, c11);
+                if (vectors > 2) c12 = MulAdd(av, b2, c12);
             }
             if (rows > 2)
             {
                 av = Vector128.Create(a[2 * rs]);
-                c20 = Vector128.MultiplyAddEstimate(av, b0, c20);
-                c21 = Vector128.MultiplyAddEstimate(av, b1, c21);
-                if (vectors > 2) c22 = Vector128.MultiplyAddEstimate(av, b2, c22);
+                c20 = MulAdd(av, b0, c20);
+                c21 = MulAdd(av, b1, c21);
+                if (vectors > 2) c22 = MulAdd(av, b2, c22);
             }
             if (rows > 3)
             {
                 av = Vector128.Create(a[3 * rs]);
-                c30 = Vector128.MultiplyAddEstimate(av, b0, c30);
-                c31 = Vector128.MultiplyAddEstimate(av, b1, c31);
-                if (vectors > 2) c32 = Vector128.MultiplyAddEstimate(av, b2, c32);
+                c30 = MulAdd(av, b0, c30);
+                c31 = MulAdd(av, b1, c31);
+                if (vectors > 2) c32 = MulAdd(av, b2, c32);
             }
             if (rows > 4)
             {
                 av = Vector128.Create(a[4 * rs]);
-                c40 = Vector128.MultiplyAddEstimate(av, b0, c40);
-                c41 = Vector128.MultiplyAddEstimate(av, b1, c41);
-                if (vectors > 2) c42 = Vector128.MultiplyAddEstimate(av, b2, c42);
+                c40 = MulAdd(av, b0, c40);
+                c41 = MulAdd(av, b1, c41);
+                if (vectors > 2) c42 = MulAdd(av, b2, c42);
             }
             if (rows > 5)
             {
                 av = Vector128.Create(a[5 * rs]);
-                c50 = Vector128.MultiplyAddEstimate(av, b0, c50);
-                c51 = Vector128.MultiplyAddEstimate(av, b1, c51);
-                if (vectors > 2) c52 = Vector128.MultiplyAddEstimate(av, b2, c52);
+                c50 = MulAdd(av, b0, c50);
+                c51 = MulAdd(av, b1, c51);
+                if (vectors > 2) c52 = MulAdd(av, b2, c52);
             }
             if (rows > 6)
             {
                 av = Vector128.Create(a[6 * rs]);
-                c60 = Vector128.MultiplyAddEstimate(av, b0, c60);
-                c61 = Vector128.MultiplyAddEstimate(av, b1, c61);
-                if (vectors > 2) c62 = Vector128.MultiplyAddEstimate(av, b2, c62);
+                c60 = MulAdd(av, b0, c60);
+                c61 = MulAdd(av, b1, c61);
+                if (vectors > 2) c62 = MulAdd(av, b2, c62);
             }
             if (rows > 7)
             {
                 av = Vector128.Create(a[7 * rs]);
-                c70 = Vector128.MultiplyAddEstimate(av, b0, c70);
-                c71 = Vector128.MultiplyAddEstimate(av, b1, c71);
-                if (vectors > 2) c72 = Vector128.MultiplyAddEstimate(av, b2, c72);
+                c70 = MulAdd(av, b0, c70);
+                c71 = MulAdd(av, b1, c71);
+                if (vectors > 2) c72 = MulAdd(av, b2, c72);
             }
             b0 = Vector128.Load(b + 1 * bs);
             b1 = Vector128.Load(b + 1 * bs + 4);
             b2 = vectors > 2 ? Vector128.Load(b + 1 * bs + 8) : default;
             av = Vector128.Create(a[1 * ks]);
-            c00 = Vector128.MultiplyAddEstimate(av, b0, c00);
-            c01 = Vector128.MultiplyAddEstimate(av, b1, c01);
-            if (vectors > 2) c02 = Vector128.MultiplyAddEstimate(av, b2, c02);
+            c00 = MulAdd(av, b0, c00);
+            c01 = MulAdd(av, b1, c01);
+            if (vectors > 2) c02 = MulAdd(av, b2, c02);
             if (rows > 1)
             {
                 av = Vector128.Create(a[1 * ks + rs]);
-                c10 = Vector128.MultiplyAddEstimate(av, b0, c10);
-                c11 = Vector128.MultiplyAddEstimate(av, b1, c11);
-                if (vectors > 2) c12 = Vector128.MultiplyAddEstimate(av, b2, c12);
+                c10 = MulAdd(av, b0, c10);
+                c11 = MulAdd(av, b1, c11);
+                if (vectors > 2) c12 = MulAdd(av, b2, c12);
             }
             if (rows > 2)
             {
                 av = Vector128.Create(a[1 * ks + 2 * rs]);
-                c20 = Vector128.MultiplyAddEstimate(av, b0, c20);
-                c21 = Vector128.MultiplyAddEstimate(av, b1, c21);
-                if (vectors > 2) c22 = Vector128.MultiplyAddEstimate(av, b2, c22);
+                c20 = MulAdd(av, b0, c20);
+                c21 = MulAdd(av, b1, c21);
+                if (vectors > 2) c22 = MulAdd(av, b2, c22);
             }
             if (rows > 3)
             {
                 av = Vector128.Create(a[1 * ks + 3 * rs]);
-                c30 = Vector128.MultiplyAddEstimate(av, b0, c30);
-                c31 = Vector128.MultiplyAddEstimate(av, b1, c31);
-                if (vectors > 2) c32 = Vector128.MultiplyAddEstimate(av, b2, c32);
+                c30 = MulAdd(av, b0, c30);
+                c31 = MulAdd(av, b1, c31);
+                if (vectors > 2) c32 = MulAdd(av, b2, c32);
             }
             if (rows > 4)
             {
                 av = Vector128.Create(a[1 * ks + 4 * rs]);
-                c40 = Vector128.MultiplyAddEstimate(av, b0, c40);
-                c41 = Vector128.MultiplyAddEstimate(av, b1, c41);
-                if (vectors > 2) c42 = Vector128.MultiplyAddEstimate(av, b2, c42);
+                c40 = MulAdd(av, b0, c40);
+                c41 = MulAdd(av, b1, c41);
+                if (vectors > 2) c42 = MulAdd(av, b2, c42);
             }
             if (rows > 5)
             {
                 av = Vector128.Create(a[1 * ks + 5 * rs]);
-                c50 = Vector128.MultiplyAddEstimate(av, b0, c50);
-                c51 = Vector128.MultiplyAddEstimate(av, b1, c51);
-                if (vectors > 2) c52 = Vector128.MultiplyAddEstimate(av, b2, c52);
+                c50 = MulAdd(av, b0, c50);
+                c51 = MulAdd(av, b1, c51);
+                if (vectors > 2) c52 = MulAdd(av, b2, c52);
             }
             if (rows > 6)
             {
                 av = Vector128.Create(a[1 * ks + 6 * rs]);
-                c60 = Vector128.MultiplyAddEstimate(av, b0, c60);
-                c61 = Vector128.MultiplyAddEstimate(av, b1, c61);
-                if (vectors > 2) c62 = Vector128.MultiplyAddEstimate(av, b2, c62);
+                c60 = MulAdd(av, b0, c60);
+                c61 = MulAdd(av, b1, c61);
+                if (vectors > 2) c62 = MulAdd(av, b2, c62);
             }
             if (rows > 7)
             {
                 av = Vector128.Create(a[1 * ks + 7 * rs]);
-                c70 = Vector128.MultiplyAddEstimate(av, b0, c70);
-                c71 = Vector128.MultiplyAddEstimate(av, b1, c71);
-                if (vectors > 2) c72 = Vector128.MultiplyAddEstimate(av, b2, c72);
+                c70 = MulAdd(av, b0, c70);
+                c71 = MulAdd(av, b1, c71);
+                if (vectors > 2) c72 = MulAdd(av, b2, c72);
             }
             b0 = Vector128.Load(b + 2 * bs);
             b1 = Vector128.Load(b + 2 * bs + 4);
             b2 = vectors > 2 ? Vector128.Load(b + 2 * bs + 8) : default;
             av = Vector128.Create(a[2 * ks]);
-            c00 = Vector128.MultiplyAddEstimate(av, b0, c00);
-            c01 = Vector128.MultiplyAddEstimate(av, b1, c01);
-            if (vectors > 2) c02 = Vector128.MultiplyAddEstimate(av, b2, c02);
+            c00 = MulAdd(av, b0, c00);
+            c01 = MulAdd(av, b1, c01);
+            if (vectors > 2) c02 = MulAdd(av, b2, c02);
             if (rows > 1)
             {
                 av = Vector128.Create(a[2 * ks + rs]);
-                c10 = Vector128.MultiplyAddEstimate(av, b0, c10);
-                c11 = Vector128.MultiplyAddEstimate(av, b1, c11);
-                if (vectors > 2) c12 = Vector128.MultiplyAddEstimate(av, b2, c12);
+                c10 = MulAdd(av, b0, c10);
+                c11 = MulAdd(av, b1, c11);
+                if (vectors > 2) c12 = MulAdd(av, b2, c12);
             }
             if (rows > 2)
             {
                 av = Vector128.Create(a[2 * ks + 2 * rs]);
-                c20 = Vector128.MultiplyAddEstimate(av, b0, c20);
-                c21 = Vector128.MultiplyAddEstimate(av, b1, c21);
-                if (vectors > 2) c22 = Vector128.MultiplyAddEstimate(av, b2, c22);
+                c20 = MulAdd(av, b0, c20);
+                c21 = MulAdd(av, b1, c21);
+                if (vectors > 2) c22 = MulAdd(av, b2, c22);
             }
             if (rows > 3)
             {
                 av = Vector128.Create(a[2 * ks + 3 * rs]);
-                c30 = Vector128.MultiplyAddEstimate(av, b0, c30);
-                c31 = Vector128.MultiplyAddEstimate(av, b1, c31);
-                if (vectors > 2) c32 = Vector128.MultiplyAddEstimate(av, b2, c32);
+                c30 = MulAdd(av, b0, c30);
+                c31 = MulAdd(av, b1, c31);
+                if (vectors > 2) c32 = MulAdd(av, b2, c32);
             }
             if (rows > 4)
             {
                 av = Vector128.Create(a[2 * ks + 4 * rs]);
-                c40 = Vector128.MultiplyAddEstimate(av, b0, c40);
-                c41 = Vector128.MultiplyAddEstimate(av, b1, c41);
-                if (vectors > 2) c42 = Vector128.MultiplyAddEstimate(av, b2, c42);
+                c40 = MulAdd(av, b0, c40);
+                c41 = MulAdd(av, b1, c41);
+                if (vectors > 2) c42 = MulAdd(av, b2, c42);
             }
             if (rows > 5)
             {
                 av = Vector128.Create(a[2 * ks + 5 * rs]);
-                c50 = Vector128.MultiplyAddEstimate(av, b0, c50);
-                c51 = Vector128.MultiplyAddEstimate(av, b1, c51);
-                if (vectors > 2) c52 = Vector128.MultiplyAddEstimate(av, b2, c52);
+                c50 = MulAdd(av, b0, c50);
+                c51 = MulAdd(av, b1, c51);
+                if (vectors > 2) c52 = MulAdd(av, b2, c52);
             }
             if (rows > 6)
             {
                 av = Vector128.Create(a[2 * ks + 6 * rs]);
-                c60 = Vector128.MultiplyAddEstimate(av, b0, c60);
-                c61 = Vector128.MultiplyAddEstimate(av, b1, c61);
-                if (vectors > 2) c62 = Vector128.MultiplyAddEstimate(av, b2, c62);
+                c60 = MulAdd(av, b0, c60);
+                c61 = MulAdd(av, b1, c61);
+                if (vectors > 2) c62 = MulAdd(av, b2, c62);
             }
             if (rows > 7)
             {
                 av = Vector128.Create(a[2 * ks + 7 * rs]);
-                c70 = Vector128.MultiplyAddEstimate(av, b0, c70);
-                c71 = Vector128.MultiplyAddEstimate(av, b1, c71);
-                if (vectors > 2) c72 = Vector128.MultiplyAddEstimate(av, b2, c72);
+                c70 = MulAdd(av, b0, c70);
+                c71 = MulAdd(av, b1, c71);
+                if (vectors > 2) c72 = MulAdd(av, b2, c72);
             }
             b0 = Vector128.Load(b + 3 * bs);
             b1 = Vector128.Load(b + 3 * bs + 4);
             b2 = vectors > 2 ? Vector128.Load(b + 3 * bs + 8) : default;
             av = Vector128.Create(a[3 * ks]);
-            c00 = Vector128.MultiplyAddEstimate(av, b0, c00);
-            c01 = Vector128.MultiplyAddEstimate(av, b1, c01);
-            if (vectors > 2) c02 = Vector128.MultiplyAddEstimate(av, b2, c02);
+            c00 = MulAdd(av, b0, c00);
+            c01 = MulAdd(av, b1, c01);
+            if (vectors > 2) c02 = MulAdd(av, b2, c02);
             if (rows > 1)
             {
                 av = Vector128.Create(a[3 * ks + rs]);
-                c10 = Vector128.MultiplyAddEstimate(av, b0, c10);
-                c11 = Vector128.MultiplyAddEstimate(av, b1, c11);
-                if (vectors > 2) c12 = Vector128.MultiplyAddEstimate(av, b2, c12);
+                c10 = MulAdd(av, b0, c10);
+                c11 = MulAdd(av, b1, c11);
+                if (vectors > 2) c12 = MulAdd(av, b2, c12);
             }
             if (rows > 2)
             {
                 av = Vector128.Create(a[3 * ks + 2 * rs]);
-                c20 = Vector128.MultiplyAddEstimate(av, b0, c20);
-                c21 = Vector128.MultiplyAddEstimate(av, b1, c21);
-                if (vectors > 2) c22 = Vector128.MultiplyAddEstimate(av, b2, c22);
+                c20 = MulAdd(av, b0, c20);
+                c21 = MulAdd(av, b1, c21);
+                if (vectors > 2) c22 = MulAdd(av, b2, c22);
             }
             if (rows > 3)
             {
                 av = Vector128.Create(a[3 * ks + 3 * rs]);
-                c30 = Vector128.MultiplyAddEstimate(av, b0, c30);
-                c31 = Vector128.MultiplyAddEstimate(av, b1, c31);
-                if (vectors > 2) c32 = Vector128.MultiplyAddEstimate(av, b2, c32);
+                c30 = MulAdd(av, b0, c30);
+                c31 = MulAdd(av, b1, c31);
+                if (vectors > 2) c32 = MulAdd(av, b2, c32);
             }
             if (rows > 4)
             {
                 av = Vector128.Create(a[3 * ks + 4 * rs]);
-                c40 = Vector128.MultiplyAddEstimate(av, b0, c40);
-                c41 = Vector128.MultiplyAddEstimate(av, b1, c41);
-                if (vectors > 2) c42 = Vector128.MultiplyAddEstimate(av, b2, c42);
+                c40 = MulAdd(av, b0, c40);
+                c41 = MulAdd(av, b1, c41);
+                if (vectors > 2) c42 = MulAdd(av, b2, c42);
             }
             if (rows > 5)
             {
                 av = Vector128.Create(a[3 * ks + 5 * rs]);
-                c50 = Vector128.MultiplyAddEstimate(av, b0, c50);
-                c51 = Vector128.MultiplyAddEstimate(av, b1, c51);
-                if (vectors > 2) c52 = Vector128.MultiplyAddEstimate(av, b2, c52);
+                c50 = MulAdd(av, b0, c50);
+                c51 = MulAdd(av, b1, c51);
+                if (vectors > 2) c52 = MulAdd(av, b2, c52);
             }
             if (rows > 6)
             {
                 av = Vector128.Create(a[3 * ks + 6 * rs]);
-                c60 = Vector128.MultiplyAddEstimate(av, b0, c60);
-                c61 = Vector128.MultiplyAddEstimate(av, b1, c61);
-                if (vectors > 2) c62 = Vector128.MultiplyAddEstimate(av, b2, c62);
+                c60 = MulAdd(av, b0, c60);
+                c61 = MulAdd(av, b1, c61);
+                if (vectors > 2) c62 = MulAdd(av, b2, c62);
             }
             if (rows > 7)
             {
                 av = Vector128.Create(a[3 * ks + 7 * rs]);
-                c70 = Vector128.MultiplyAddEstimate(av, b0, c70);
-                c71 = Vector128.MultiplyAddEstimate(av, b1, c71);
-                if (vectors > 2) c72 = Vector128.MultiplyAddEstimate(av, b2, c72);
+                c70 = MulAdd(av, b0, c70);
+                c71 = MulAdd(av, b1, c71);
+                if (vectors > 2) c72 = MulAdd(av, b2, c72);
             }
             a += 4 * ks;
             b += 4 * bs;
@@ -325,57 +327,57 @@ internal static unsafe class MicroKernel128
             var b2 = vectors > 2 ? Vector128.Load(b + 8) : default;
             Vector128<float> av;
             av = Vector128.Create(a[0]);
-            c00 = Vector128.MultiplyAddEstimate(av, b0, c00);
-            c01 = Vector128.MultiplyAddEstimate(av, b1, c01);
-            if (vectors > 2) c02 = Vector128.MultiplyAddEstimate(av, b2, c02);
+            c00 = MulAdd(av, b0, c00);
+            c01 = MulAdd(av, b1, c01);
+            if (vectors > 2) c02 = MulAdd(av, b2, c02);
             if (rows > 1)
             {
                 av = Vector128.Create(a[rs]);
-                c10 = Vector128.MultiplyAddEstimate(av, b0, c10);
-                c11 = Vector128.MultiplyAddEstimate(av, b1, c11);
-                if (vectors > 2) c12 = Vector128.MultiplyAddEstimate(av, b2, c12);
+                c10 = MulAdd(av, b0, c10);
+                c11 = MulAdd(av, b1, c11);
+                if (vectors > 2) c12 = MulAdd(av, b2, c12);
             }
             if (rows > 2)
             {
                 av = Vector128.Create(a[2 * rs]);
-                c20 = Vector128.MultiplyAddEstimate(av, b0, c20);
-                c21 = Vector128.MultiplyAddEstimate(av, b1, c21);
-                if (vectors > 2) c22 = Vector128.MultiplyAddEstimate(av, b2, c22);
+                c20 = MulAdd(av, b0, c20);
+                c21 = MulAdd(av, b1, c21);
+                if (vectors > 2) c22 = MulAdd(av, b2, c22);
             }
             if (rows > 3)
             {
                 av = Vector128.Create(a[3 * rs]);
-                c30 = Vector128.MultiplyAddEstimate(av, b0, c30);
-                c31 = Vector128.MultiplyAddEstimate(av, b1, c31);
-                if (vectors > 2) c32 = Vector128.MultiplyAddEstimate(av, b2, c32);
+                c30 = MulAdd(av, b0, c30);
+                c31 = MulAdd(av, b1, c31);
+                if (vectors > 2) c32 = MulAdd(av, b2, c32);
             }
             if (rows > 4)
             {
                 av = Vector128.Create(a[4 * rs]);
-                c40 = Vector128.MultiplyAddEstimate(av, b0, c40);
-                c41 = Vector128.MultiplyAddEstimate(av, b1, c41);
-                if (vectors > 2) c42 = Vector128.MultiplyAddEstimate(av, b2, c42);
+                c40 = MulAdd(av, b0, c40);
+                c41 = MulAdd(av, b1, c41);
+                if (vectors > 2) c42 = MulAdd(av, b2, c42);
             }
             if (rows > 5)
             {
                 av = Vector128.Create(a[5 * rs]);
-                c50 = Vector128.MultiplyAddEstimate(av, b0, c50);
-                c51 = Vector128.MultiplyAddEstimate(av, b1, c51);
-                if (vectors > 2) c52 = Vector128.MultiplyAddEstimate(av, b2, c52);
+                c50 = MulAdd(av, b0, c50);
+                c51 = MulAdd(av, b1, c51);
+                if (vectors > 2) c52 = MulAdd(av, b2, c52);
             }
             if (rows > 6)
             {
                 av = Vector128.Create(a[6 * rs]);
-                c60 = Vector128.MultiplyAddEstimate(av, b0, c60);
-                c61 = Vector128.MultiplyAddEstimate(av, b1, c61);
-                if (vectors > 2) c62 = Vector128.MultiplyAddEstimate(av, b2, c62);
+                c60 = MulAdd(av, b0, c60);
+                c61 = MulAdd(av, b1, c61);
+                if (vectors > 2) c62 = MulAdd(av, b2, c62);
             }
             if (rows > 7)
             {
                 av = Vector128.Create(a[7 * rs]);
-                c70 = Vector128.MultiplyAddEstimate(av, b0, c70);
-                c71 = Vector128.MultiplyAddEstimate(av, b1, c71);
-                if (vectors > 2) c72 = Vector128.MultiplyAddEstimate(av, b2, c72);
+                c70 = MulAdd(av, b0, c70);
+                c71 = MulAdd(av, b1, c71);
+                if (vectors > 2) c72 = MulAdd(av, b2, c72);
             }
             a += ks;
             b += bs;
@@ -389,6 +391,17 @@ internal static unsafe class MicroKernel128
         if (rows > 6) Store<TCols>(c + 6 * ldc, c60, c61, c62, alpha, beta);
         if (rows > 7) Store<TCols>(c + 7 * ldc, c70, c71, c72, alpha, beta);
     }
+
+    /// <summary>
+    /// <c>c + a·b</c> for one accumulator: <see cref="Vector128.MultiplyAddEstimate(Vector128{float}, Vector128{float}, Vector128{float})"/>
+    /// where it fuses (ARM64, x86 with FMA); on SSE-only x86, where it is a multiply and an add anyway, written as
+    /// <c>c + a·b</c>, for which RyuJIT adds into the accumulator's register (for <c>a·b + c</c> it adds into the
+    /// product's register and copies the sum back, a quarter more instructions per k step). The bits are the same
+    /// either way: the product is rounded, then the sum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> MulAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
+        => Fma.IsSupported || AdvSimd.IsSupported ? Vector128.MultiplyAddEstimate(a, b, c) : c + a * b;
 
     /// <summary>c = alpha·acc + beta·c over 4·TCols floats (beta = 0: c is not read, so NaNs in it do not propagate).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

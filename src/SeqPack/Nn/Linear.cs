@@ -55,7 +55,8 @@ public sealed class Linear : Module, ITensorModule
         int m = Shapes.Product(x.ShapeSpan, 0, x.Rank - 1);
         var outShape = x.Shape;
         outShape[^1] = outF;
-        var y = new float[m * outF];                                              // (M, out)
+        // Without a bias the GEMM writes every element (beta = 0 never reads C), so y need not be zeroed first.
+        var y = b is null ? GC.AllocateUninitializedArray<float>(m * outF) : new float[m * outF];   // (M, out)
         if (b is not null)
             for (int r = 0; r < m; r++) b.AsSpan().CopyTo(y.AsSpan(r * outF, outF));
         Gemm.Sgemm(false, true, m, outF, inF, 1f, x.AsSpan(), inF, w.AsSpan(), inF, b is null ? 0f : 1f, y, outF);
@@ -65,13 +66,13 @@ public sealed class Linear : Module, ITensorModule
             var grads = new Tensor?[inputs.Length];
             if (x.RequiresGrad)
             {
-                var dx = new float[m * inF];                                      // dX = dY·W   (M, in)
+                var dx = GC.AllocateUninitializedArray<float>(m * inF);                                   // dX = dY·W   (M, in)
                 Gemm.Sgemm(false, false, m, inF, outF, 1f, g.AsSpan(), outF, w.AsSpan(), inF, 0f, dx, inF);
                 grads[0] = Autograd.Unshared(new Tensor(dx, x.Shape));
             }
             if (w.RequiresGrad)
             {
-                var dw = new float[outF * inF];                                   // dW = dYᵀ·X  (out, in)
+                var dw = GC.AllocateUninitializedArray<float>(outF * inF);                                // dW = dYᵀ·X  (out, in)
                 Gemm.Sgemm(true, false, outF, inF, m, 1f, g.AsSpan(), outF, x.AsSpan(), inF, 0f, dw, inF);
                 grads[1] = Autograd.Unshared(new Tensor(dw, [outF, inF]));
             }
