@@ -31,8 +31,8 @@ internal static class TrainDefaults
         return TimeSpan.FromSeconds(value * unit);
     }
 
-    /// <summary>The forms of <c>--tokenizer</c>, for help and messages.</summary>
-    public const string TokenizerForms = "chars, words, wordpiece:VOCAB.txt, bpe:VOCAB.json,MERGES.txt or sentencepiece:FILE.model";
+    /// <summary>The forms of <c>--tokenizer</c>, for help and messages: the library's own list.</summary>
+    public const string TokenizerForms = Tokenizer.Forms;
 
     /// <summary>
     /// The message for a <c>--tokenizer</c> value of no known form, or null: chars or words (any case), or a

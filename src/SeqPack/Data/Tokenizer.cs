@@ -52,8 +52,8 @@ public sealed record Tokenizer(TokenizerKind Kind, bool Lowercase = false)
         };
     }
 
-    /// <summary>Every form <see cref="Parse"/> reads, for messages.</summary>
-    internal const string Forms = "chars, words, wordpiece:VOCAB.txt, bpe:VOCAB.json,MERGES.txt or sentencepiece:FILE.model";
+    /// <summary>Every form <see cref="Parse"/> reads, as a phrase for messages and help texts.</summary>
+    public const string Forms = "chars, words, wordpiece:VOCAB.txt, bpe:VOCAB.json,MERGES.txt or sentencepiece:FILE.model";
 
     /// <summary>
     /// The sub-word kind (lower case) and files of a name of the form <c>kind:file[,file]</c>, checked for a known
