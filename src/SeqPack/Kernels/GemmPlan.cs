@@ -41,9 +41,9 @@ internal enum GemmIsa
 /// 120 KB, comfortably inside a 512 KB-1 MB L2 (measured on Zen 3: 32 KB L1d, 512 KB L2). Vector512 takes
 /// KC = 1024, MC = 120: its k step reads 176 bytes (a 12-float A column, a 32-float B row) per 24 FMAs, a rate
 /// L2 sustains (64 bytes a cycle on Zen 4/5 and Sapphire Rapids), so the 128 KB B micro-panel and the 480 KB
-/// A block may both live in L2, and the deep block cuts the passes that load and store each C tile (measured
-/// on Zen 5, 48 KB L1d and 1 MB L2: against KC 256 / MC 144, as fast on K ≤ 256 and up to 40% faster on the
-/// deep products; MC 120 keeps a 64-row product in one block). Where the machine reports its cache sizes
+/// A block may both live in L2, and the deep block cuts the passes that load and store each C tile (chosen by
+/// measurement on Zen 5, 48 KB L1d and 1 MB L2, against KC 256 / MC 144: docs/PERFORMANCE.md; MC 120 keeps a
+/// 64-row product in one block). Where the machine reports its cache sizes
 /// (<see cref="CacheSizes"/>) KC and MC are derived from them instead (<see cref="ForCaches"/>).
 /// </remarks>
 internal sealed class GemmPlan
