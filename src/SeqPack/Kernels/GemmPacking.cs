@@ -26,12 +26,23 @@ internal static unsafe class GemmPacking
             PackA6Transposed(a + (nint)p0 * lda + i0, lda, kc, ir / 6, dst);
             dst += (nint)ir * kc;
         }
+        else if (transA && mr % 4 == 0 && Vector128.IsHardwareAccelerated && mc >= mr)
+        {
+            ir = mc / mr * mr;
+            PackATransposedRuns(a + (nint)p0 * lda + i0, lda, kc, ir / mr, mr, dst);
+            dst += (nint)ir * kc;
+        }
         for (; ir < mc; ir += mr, dst += mr * kc)
         {
             int rows = Math.Min(mr, mc - ir);
             if (rows == 6 && mr == 6 && Avx.IsSupported && !transA)
             {
                 PackA6(a + (nint)(i0 + ir) * lda + p0, lda, kc, dst);
+                continue;
+            }
+            if (rows == mr && mr % 4 == 0 && Avx.IsSupported && !transA)
+            {
+                PackAQuads(a + (nint)(i0 + ir) * lda + p0, lda, kc, mr, dst);
                 continue;
             }
             if (!transA)
@@ -101,6 +112,67 @@ internal static unsafe class GemmPacking
         for (; p < kc; p++, dst += 6)
         {
             dst[0] = r0[p]; dst[1] = r1[p]; dst[2] = r2[p]; dst[3] = r3[p]; dst[4] = r4[p]; dst[5] = r5[p];
+        }
+    }
+
+    /// <summary>
+    /// One full micro-panel of an untransposed A whose MR is a multiple of 4 (the 12-row Vector512 panel): for
+    /// 8 k steps at a time, each group of 4 rows is transposed in registers (unpack, then shuffle: a 4 × 4
+    /// transpose in each 128-bit lane, as in <see cref="PackA6"/>) and stored as 4-float runs, instead of one
+    /// float per iteration with a stride of MR floats. The rows two panels on are fetched ahead, as there.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackAQuads(float* src, nint lda, int kc, int mr, float* dst)
+    {
+        nint ahead = 2 * mr * lda;
+        int p = 0;
+        for (; p <= kc - 8; p += 8, dst += 8 * mr)
+        {
+            for (int g = 0; g < mr; g += 4)
+            {
+                float* r0 = src + g * lda + p, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+                if (Sse.IsSupported && (p & 15) == 0)
+                {
+                    Sse.Prefetch0(r0 + ahead); Sse.Prefetch0(r1 + ahead); Sse.Prefetch0(r2 + ahead); Sse.Prefetch0(r3 + ahead);
+                }
+                var a0 = Avx.LoadVector256(r0); var a1 = Avx.LoadVector256(r1);
+                var a2 = Avx.LoadVector256(r2); var a3 = Avx.LoadVector256(r3);
+                var t0 = Avx.UnpackLow(a0, a1); var t1 = Avx.UnpackHigh(a0, a1);   // r0 r1 of k 0,1 | 4,5, and of k 2,3 | 6,7
+                var t2 = Avx.UnpackLow(a2, a3); var t3 = Avx.UnpackHigh(a2, a3);
+                // s_j holds rows g..g+3 of k step j in its low half and of k step j + 4 in its high half.
+                var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+                var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+                float* d = dst + g;
+                s0.GetLower().Store(d); s1.GetLower().Store(d + mr); s2.GetLower().Store(d + 2 * mr); s3.GetLower().Store(d + 3 * mr);
+                s0.GetUpper().Store(d + 4 * mr); s1.GetUpper().Store(d + 5 * mr); s2.GetUpper().Store(d + 6 * mr); s3.GetUpper().Store(d + 7 * mr);
+            }
+        }
+        for (; p < kc; p++, dst += mr)
+            for (int r = 0; r < mr; r++) dst[r] = src[r * lda + p];
+    }
+
+    /// <summary>
+    /// The full micro-panels of a transposed A block (stored K × M, rows <paramref name="lda"/> apart) whose MR
+    /// is a multiple of 4: as <see cref="PackA6Transposed"/>, each row's MR·panels contiguous floats are copied
+    /// as MR-float runs into every panel, with each row's lines requested 16 rows ahead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackATransposedRuns(float* src, nint lda, int kc, int panels, int mr, float* dst)
+    {
+        const int Ahead = 16;
+        int width = mr * panels;
+        nint panelStride = mr * (nint)kc;
+        for (int p = 0; p < kc; p++, src += lda, dst += mr)
+        {
+            if (Sse.IsSupported && p + Ahead < kc)
+            {
+                float* next = src + Ahead * lda;
+                for (int j = 0; j < width; j += 16) Sse.Prefetch0(next + j);
+                Sse.Prefetch0(next + width - 1);
+            }
+            float* s = src, d = dst;
+            for (int q = 0; q < panels; q++, s += mr, d += panelStride)
+                for (int j = 0; j < mr; j += 4) Vector128.Load(s + j).Store(d + j);
         }
     }
 
