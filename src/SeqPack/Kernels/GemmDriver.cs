@@ -224,12 +224,12 @@ internal static unsafe class GemmDriver
         }
 
         /// <summary>
-        /// Whether the kernels read A in place instead of packing it: a short, untransposed A on the Vector256
-        /// and Vector128 families (BLIS's "sup" idea). A recurrent step's A is a few rows of h or dGates that every panel of
+        /// Whether the kernels read A in place instead of packing it: a short, untransposed A on the vector
+        /// families (BLIS's "sup" idea). A recurrent step's A is a few rows of h or dGates that every panel of
         /// the large pre-packed weight meets once; packing them costs as much as the product's own loads, and
         /// rows that are already contiguous in k gain nothing from it.
         /// </summary>
-        private readonly bool DirectA => !NoDirect && (Isa is GemmIsa.Vector256 or GemmIsa.Vector128) && !TransA && M <= MC;
+        private readonly bool DirectA => !NoDirect && Isa != GemmIsa.Scalar && !TransA && M <= MC;
 
         /// <summary>Computes rows i0..i1 and columns j0..j1 of C (j0 a multiple of NR).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -364,8 +364,7 @@ internal static unsafe class GemmDriver
             switch (Isa)
             {
                 case GemmIsa.Vector512:
-                    Debug.Assert(lda == 0, "the Vector512 family always packs A");
-                    MicroKernel512.Run(rows, kc, a, b, ldb, c, ldc, alpha, beta);
+                    MicroKernel512.Run(rows, kc, a, lda, b, ldb, c, ldc, alpha, beta);
                     break;
                 case GemmIsa.Vector256: MicroKernel256.Run(rows, kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
                 case GemmIsa.Vector128: MicroKernel128.Run(rows, NR / 4, MR, kc, a, lda, b, ldb, c, ldc, alpha, beta); break;

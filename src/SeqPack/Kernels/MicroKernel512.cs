@@ -19,42 +19,54 @@ internal static unsafe class MicroKernel512
     internal const int DirectBPrefetchRows = 16;
 
     /// <summary>
-    /// Runs the kernel for <paramref name="rows"/> (1..12) rows of a full 32-column block, A packed. B is a packed
+    /// Runs the kernel for <paramref name="rows"/> (1..12) rows of a full 32-column block. A is a packed
+    /// micro-panel when <paramref name="lda"/> is 0, else read in place (row i at <c>a + i·lda</c>); B is a packed
     /// micro-panel when <paramref name="ldb"/> is 0, else read in place from a row-major op(B) with row stride ldb.
     /// </summary>
-    public static void Run(int rows, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int rows, int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
     {
-        if (ldb == 0) Run<PackedB>(rows, kc, a, b, 0, c, ldc, alpha, beta);
-        else Run<DirectB>(rows, kc, a, b, ldb, c, ldc, alpha, beta);
+        if (lda == 0)
+        {
+            if (ldb == 0) Run<PackedA, PackedB>(rows, kc, a, 0, b, 0, c, ldc, alpha, beta);
+            else Run<PackedA, DirectB>(rows, kc, a, 0, b, ldb, c, ldc, alpha, beta);
+        }
+        else if (ldb == 0) Run<DirectA, PackedB>(rows, kc, a, lda, b, 0, c, ldc, alpha, beta);
+        else Run<DirectA, DirectB>(rows, kc, a, lda, b, ldb, c, ldc, alpha, beta);
     }
 
-    private static void Run<TB>(int rows, int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    private static void Run<TA, TB>(int rows, int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+        where TA : struct, IAOperand
         where TB : struct, IBOperand
     {
         switch (rows)
         {
-            case 12: Kernel<Rows12, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 11: Kernel<Rows11, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 10: Kernel<Rows10, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 9: Kernel<Rows9, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 8: Kernel<Rows8, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 7: Kernel<Rows7, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 6: Kernel<Rows6, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 5: Kernel<Rows5, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 4: Kernel<Rows4, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 3: Kernel<Rows3, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            case 2: Kernel<Rows2, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
-            default: Kernel<Rows1, TB>(kc, a, b, ldb, c, ldc, alpha, beta); break;
+            case 12: Kernel<Rows12, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 11: Kernel<Rows11, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 10: Kernel<Rows10, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 9: Kernel<Rows9, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 8: Kernel<Rows8, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 7: Kernel<Rows7, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 6: Kernel<Rows6, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 5: Kernel<Rows5, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 4: Kernel<Rows4, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 3: Kernel<Rows3, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            case 2: Kernel<Rows2, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
+            default: Kernel<Rows1, TA, TB>(kc, a, lda, b, ldb, c, ldc, alpha, beta); break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TRows, TB>(int kc, float* a, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
+    private static void Kernel<TRows, TA, TB>(int kc, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, float alpha, float beta)
         where TRows : struct, IRowCount
+        where TA : struct, IAOperand
         where TB : struct, IBOperand
     {
         int rows = TRows.Count;
         nint bs = TB.Direct ? ldb : NR;   // floats from one k step of B to the next
+        // A read in place: rows 0-3, 4-7 and 8-11 from three pointers, each row at 0, 1, 2 or 3 times lda from
+        // its group's pointer, so that every address is a base plus a scaled index register.
+        nint lda3 = 3 * lda;
+        float* a4 = TA.Direct ? a + 4 * lda : a, a8 = TA.Direct ? a + 8 * lda : a;
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
@@ -74,71 +86,77 @@ internal static unsafe class MicroKernel512
             c01 = Vector512.FusedMultiplyAdd(av, b1, c01);
             if (rows > 1)
             {
-                av = Vector512.Create(a[1]);
+                av = Vector512.Create(TA.Direct ? a[lda] : a[1]);
                 c10 = Vector512.FusedMultiplyAdd(av, b0, c10);
                 c11 = Vector512.FusedMultiplyAdd(av, b1, c11);
             }
             if (rows > 2)
             {
-                av = Vector512.Create(a[2]);
+                av = Vector512.Create(TA.Direct ? a[2 * lda] : a[2]);
                 c20 = Vector512.FusedMultiplyAdd(av, b0, c20);
                 c21 = Vector512.FusedMultiplyAdd(av, b1, c21);
             }
             if (rows > 3)
             {
-                av = Vector512.Create(a[3]);
+                av = Vector512.Create(TA.Direct ? a[lda3] : a[3]);
                 c30 = Vector512.FusedMultiplyAdd(av, b0, c30);
                 c31 = Vector512.FusedMultiplyAdd(av, b1, c31);
             }
             if (rows > 4)
             {
-                av = Vector512.Create(a[4]);
+                av = Vector512.Create(TA.Direct ? a4[0] : a[4]);
                 c40 = Vector512.FusedMultiplyAdd(av, b0, c40);
                 c41 = Vector512.FusedMultiplyAdd(av, b1, c41);
             }
             if (rows > 5)
             {
-                av = Vector512.Create(a[5]);
+                av = Vector512.Create(TA.Direct ? a4[lda] : a[5]);
                 c50 = Vector512.FusedMultiplyAdd(av, b0, c50);
                 c51 = Vector512.FusedMultiplyAdd(av, b1, c51);
             }
             if (rows > 6)
             {
-                av = Vector512.Create(a[6]);
+                av = Vector512.Create(TA.Direct ? a4[2 * lda] : a[6]);
                 c60 = Vector512.FusedMultiplyAdd(av, b0, c60);
                 c61 = Vector512.FusedMultiplyAdd(av, b1, c61);
             }
             if (rows > 7)
             {
-                av = Vector512.Create(a[7]);
+                av = Vector512.Create(TA.Direct ? a4[lda3] : a[7]);
                 c70 = Vector512.FusedMultiplyAdd(av, b0, c70);
                 c71 = Vector512.FusedMultiplyAdd(av, b1, c71);
             }
             if (rows > 8)
             {
-                av = Vector512.Create(a[8]);
+                av = Vector512.Create(TA.Direct ? a8[0] : a[8]);
                 c80 = Vector512.FusedMultiplyAdd(av, b0, c80);
                 c81 = Vector512.FusedMultiplyAdd(av, b1, c81);
             }
             if (rows > 9)
             {
-                av = Vector512.Create(a[9]);
+                av = Vector512.Create(TA.Direct ? a8[lda] : a[9]);
                 c90 = Vector512.FusedMultiplyAdd(av, b0, c90);
                 c91 = Vector512.FusedMultiplyAdd(av, b1, c91);
             }
             if (rows > 10)
             {
-                av = Vector512.Create(a[10]);
+                av = Vector512.Create(TA.Direct ? a8[2 * lda] : a[10]);
                 c100 = Vector512.FusedMultiplyAdd(av, b0, c100);
                 c101 = Vector512.FusedMultiplyAdd(av, b1, c101);
             }
             if (rows > 11)
             {
-                av = Vector512.Create(a[11]);
+                av = Vector512.Create(TA.Direct ? a8[lda3] : a[11]);
                 c110 = Vector512.FusedMultiplyAdd(av, b0, c110);
                 c111 = Vector512.FusedMultiplyAdd(av, b1, c111);
             }
-            a += MR;
+            if (TA.Direct)
+            {
+                a++;
+                a4++;
+                a8++;
+            }
+            else a += MR;
             b += bs;
         }
         Store(c, c00, c01, alpha, beta);

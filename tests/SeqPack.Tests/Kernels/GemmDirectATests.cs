@@ -10,7 +10,7 @@ namespace SeqPack.Tests.Kernels;
 public sealed class GemmDriverCollection;
 
 /// <summary>
-/// Reading a short untransposed A in place (<c>DirectA</c>, Vector256 and Vector128 kernels, M ≤ MC), and B in
+/// Reading a short untransposed A in place (<c>DirectA</c>, every vector family, M ≤ MC), and B in
 /// place for products of one or two register blocks of rows (<c>DirectB</c>), gives the same bits as packing: the recurrent products and the plain GEMM are run with <see cref="GemmDriver.NoDirect"/> off and
 /// on and compared element for element, padding of C included.
 /// </summary>
@@ -20,15 +20,26 @@ public class GemmDirectATests
     private const int N = 70, K = 300;   // N: four full 16-column panels and a partial one; K crosses a KC = 256 block
     private const int PadA = 5, PadC = 3;
 
-    // 1..13 covers one to two 6-row micro-panels with every remainder; 120 is MC of the Vector256 plan, the
-    // largest M read in place; 121 is packed either way.
-    public static TheoryData<int> Ms => new(Enumerable.Range(1, 13).Concat([24, 61, 119, 120, 121]));
+    // 1..13 covers one to two 6-row micro-panels with every remainder (one 12-row panel and one row past it);
+    // 25 two 12-row panels and one row; 64 a full batch (five 12-row panels and four rows); 120 is MC of the
+    // Vector256 and Vector512 plans, the largest M read in place; 121 is packed either way.
+    public static TheoryData<string, int> Ms
+    {
+        get
+        {
+            var data = new TheoryData<string, int>();
+            foreach (var plan in new[] { "Vector256", "Vector512" })
+                foreach (int m in Enumerable.Range(1, 13).Concat([24, 25, 61, 64, 119, 120, 121]))
+                    data.Add(plan, m);
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Ms))]
-    public void PrepackedRecurrentProduct_ReadingAInPlace_IsBitIdenticalToPackingA(int m)
+    public void PrepackedRecurrentProduct_ReadingAInPlace_IsBitIdenticalToPackingA(string planName, int m)
     {
-        var plan = GemmPlan.V256;
+        var plan = GemmPlan.All.Single(p => p.Name == planName);
         var wT = GemmTestData.Matrix(N, K, K, 11);   // forward: W_hh (N, K), used transposed
         var w = GemmTestData.Matrix(K, N, N, 12);    // backward: W_hh (K, N)
         foreach (var packed in new[] { new PackedMatrix(plan, wT, K, true, K, N), new PackedMatrix(plan, w, N, false, K, N) })
@@ -38,16 +49,17 @@ public class GemmDirectATests
 
     [Theory]
     [MemberData(nameof(Ms))]
-    public void PlainGemm_ReadingAInPlace_IsBitIdenticalToPackingA(int m)
+    public void PlainGemm_ReadingAInPlace_IsBitIdenticalToPackingA(string planName, int m)
     {
+        var plan = GemmPlan.All.Single(p => p.Name == planName);
         var b = GemmTestData.Matrix(K, N, N + 2, 13);
         var bT = GemmTestData.Matrix(N, K, K + 4, 14);
         foreach (var (alpha, beta) in new[] { (-1.5f, 0.75f), (2f, 0f) })
         {
             AssertSameWithAndWithoutDirectA(m, seed => Product(m, seed,
-                (a, c) => Gemm.Sgemm(GemmPlan.V256, false, false, m, N, K, alpha, a, K + PadA, b, N + 2, beta, c, N + PadC)));
+                (a, c) => Gemm.Sgemm(plan, false, false, m, N, K, alpha, a, K + PadA, b, N + 2, beta, c, N + PadC)));
             AssertSameWithAndWithoutDirectA(m, seed => Product(m, seed,
-                (a, c) => Gemm.Sgemm(GemmPlan.V256, false, true, m, N, K, alpha, a, K + PadA, bT, K + 4, beta, c, N + PadC)));
+                (a, c) => Gemm.Sgemm(plan, false, true, m, N, K, alpha, a, K + PadA, bT, K + 4, beta, c, N + PadC)));
         }
     }
 
