@@ -95,10 +95,12 @@ internal static unsafe class GemmDriver
     /// </summary>
     private static void RunRowsSharedB(ref Job job, int threads)
     {
-        int blocks = (job.M + job.MC - 1) / job.MC;
-        blocks = (blocks + threads - 1) / threads * threads;               // a whole number of rounds
-        int rowsPerBlock = ((job.M + blocks - 1) / blocks + job.MR - 1) / job.MR * job.MR;
-        blocks = (job.M + rowsPerBlock - 1) / rowsPerBlock;
+        // Blocks of whole MR-row groups, at most MC rows each, a whole number of rounds, their sizes differing by
+        // one group at most, so that the threads' shares differ by MR rows at most. (Blocks all of one size would
+        // leave a short last block: 2048 rows as seventeen of 120 and one of 8, a block more for one thread.)
+        int groups = (job.M + job.MR - 1) / job.MR, groupsPerBlock = job.MC / job.MR;
+        int blocks = (groups + groupsPerBlock - 1) / groupsPerBlock;
+        blocks = Math.Min((blocks + threads - 1) / threads * threads, groups);
         SharedB.InUse = true;
         try
         {
@@ -119,7 +121,7 @@ internal static unsafe class GemmDriver
                             Panels = panels, Tasks = Math.Min(panels, threads) };
                         WorkerPool.Run(pack, pack.Tasks, threads);
                     }
-                    var rows = new RowBlockJob { Job = job, RowsPerBlock = rowsPerBlock, Jc = jc, Nc = nc, Pc = pc, Kc = kc, Bp = bp };
+                    var rows = new RowBlockJob { Job = job, Groups = groups, Blocks = blocks, Jc = jc, Nc = nc, Pc = pc, Kc = kc, Bp = bp };
                     WorkerPool.Run(rows, blocks, threads);
                 }
             }
@@ -147,12 +149,12 @@ internal static unsafe class GemmDriver
     private struct RowBlockJob : IParallelJob
     {
         public Job Job;
-        public int RowsPerBlock, Jc, Nc, Pc, Kc;
+        public int Groups, Blocks, Jc, Nc, Pc, Kc;
         public float* Bp;
 
         public readonly void Execute(int index)
         {
-            int i0 = index * RowsPerBlock, i1 = Math.Min(Job.M, i0 + RowsPerBlock);
+            int i0 = (int)((long)Groups * index / Blocks) * Job.MR, i1 = Math.Min(Job.M, (int)((long)Groups * (index + 1) / Blocks) * Job.MR);
             Job.RowBlock(i0, i1 - i0, Jc, Nc, Pc, Kc, Bp, 0);
         }
     }
