@@ -67,6 +67,17 @@ internal static unsafe class MicroKernel512
         // its group's pointer, so that every address is a base plus a scaled index register.
         nint lda3 = 3 * lda;
         float* a4 = TA.Direct ? a + 4 * lda : a, a8 = TA.Direct ? a + 8 * lda : a;
+        // Ask for the C block now, as MicroKernel256 does, so that its lines arrive while the k loop runs: a
+        // recurrent step adds to gate rows that the input projection wrote long before (they come from memory),
+        // and a 12-row tile's store would otherwise wait on up to 36 lines (a row's 128 bytes span three when
+        // the array is not 64-byte aligned, as large managed arrays are not).
+        if (Sse.IsSupported)
+            for (int i = 0; i < rows; i++)
+            {
+                Sse.Prefetch0(c + i * ldc);
+                Sse.Prefetch0(c + i * ldc + 16);
+                Sse.Prefetch0(c + i * ldc + 31);
+            }
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
