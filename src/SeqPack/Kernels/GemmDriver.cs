@@ -19,8 +19,8 @@ namespace SeqPack.Kernels;
 /// blocks of C (column panels, or row groups when C is narrow), each with its own packing buffers, so the
 /// summation order of every element is the same whatever the thread count. Large products split by rows
 /// share one packed B block instead and take row blocks one at a time (<see cref="RunRowsSharedB"/>). For small M (a recurrent step,
-/// M ≤ MC) the loop becomes: pack A once per KC block, then stream each B micro-panel through L1 while all
-/// row groups of A are reused from L1/L2.
+/// M ≤ MC, untransposed A) the kernels read A in place instead of packing it, and each B micro-panel streams
+/// through L1 while all row groups of A are reused from L1/L2.
 /// </remarks>
 internal static unsafe class GemmDriver
 {

@@ -6,7 +6,8 @@ namespace SeqPack.Kernels;
 
 /// <summary>
 /// The Vector512 (AVX-512F) GEMM micro-kernel: an up-to-12×32 block of C from a packed A micro-panel
-/// (KC steps of 12 floats, one per row) and a packed B micro-panel (KC steps of 32 floats).
+/// (KC steps of 12 floats, one per row) or rows of A read in place, and a packed B micro-panel (KC steps of
+/// 32 floats) or rows of B read in place.
 /// Effectively computes <c>C[i, j] = alpha·Σ_p A[i, p]·B[p, j] + beta·C[i, j]</c> for the block, each sum
 /// one FMA chain in increasing p, so every row count gives bit-identical results for the same element.
 /// Same structure as <see cref="MicroKernel256"/>; 24 accumulators + 2 B vectors + 1 broadcast = 27 zmm.
