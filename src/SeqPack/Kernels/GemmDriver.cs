@@ -187,8 +187,8 @@ internal static unsafe class GemmDriver
     /// <summary>
     /// Test hook: when true, the kernels always pack A instead of reading a short untransposed A in place
     /// (<c>DirectA</c>), pack B instead of reading it in place (<c>DirectB</c>), and pack each B block whole
-    /// instead of panel by panel (<c>PanelByPanel</c>), so tests can check that all paths give the same bits. Never set by the library; it is
-    /// static, so tests that set it run in one xunit collection and restore it.
+    /// instead of panel by panel (<c>PanelByPanel</c>), so tests can check that all paths give the same bits.
+    /// Never set by the library; it is static, so tests that set it run in one xunit collection and restore it.
     /// </summary>
     internal static bool NoDirect;
 
