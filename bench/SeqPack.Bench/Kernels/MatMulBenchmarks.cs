@@ -11,16 +11,18 @@ namespace SeqPack.Bench.Kernels;
 /// <item><c>SgemmReusedC</c> (baseline): <see cref="Gemm.Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/> into one C allocated in setup;</item>
 /// <item><c>SgemmNewC</c>: the same call into a C allocated for this call, as every op's output is;</item>
 /// <item><c>TensorMatMul</c>: <see cref="Tensor.MatMul(Tensor, Tensor)"/> (no gradient recorded);</item>
+/// <item><c>TensorMatMulDestination</c>: <see cref="Tensor.MatMul(Tensor, Tensor, Tensor)"/> into one tensor made in setup;</item>
 /// <item><c>LinearForward</c>: <see cref="Linear.Forward(Tensor)"/> without bias, whose weight is (N, K): x·Wᵀ.</item>
 /// </list>
 /// SgemmNewC against SgemmReusedC is the cost of touching a fresh output for the first time (page faults);
-/// TensorMatMul against SgemmNewC is what the op adds on top of that (shape checks, bookkeeping).
+/// TensorMatMul against SgemmNewC is what the op adds on top of that (shape checks, bookkeeping), and
+/// TensorMatMulDestination against SgemmReusedC the same without the fresh output.
 /// </summary>
 [Config(typeof(KernelBenchConfig))]
 public class MatMulBenchmarks
 {
     private float[] a = [], b = [], c = [];
-    private Tensor ta = null!, tb = null!, x = null!;
+    private Tensor ta = null!, tb = null!, x = null!, destination = null!;
     private Linear linear = null!;
 
     /// <summary>M×N×K: a square product and the skinny ones a recurrent layer's time loop and a classifier head make.</summary>
@@ -54,6 +56,7 @@ public class MatMulBenchmarks
         tb = Tensor.FromArray(b, K, N);
         linear = new Linear(K, N, bias: false);
         x = ta;
+        destination = Tensor.Zeros(M, N);
     }
 
     [Benchmark(Baseline = true)]
@@ -69,6 +72,9 @@ public class MatMulBenchmarks
 
     [Benchmark]
     public Tensor TensorMatMul() => Tensor.MatMul(ta, tb);
+
+    [Benchmark]
+    public Tensor TensorMatMulDestination() => Tensor.MatMul(ta, tb, destination);
 
     [Benchmark]
     public Tensor LinearForward() => linear.Forward(x);

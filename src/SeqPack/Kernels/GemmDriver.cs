@@ -19,8 +19,9 @@ namespace SeqPack.Kernels;
 /// blocks of C (column panels, or row groups when C is narrow), each with its own packing buffers, so the
 /// summation order of every element is the same whatever the thread count. Large products split by rows
 /// share one packed B block instead and take row blocks one at a time (<see cref="RunRowsSharedB"/>). For small M (a recurrent step,
-/// M ≤ MC, untransposed A) the kernels read A in place instead of packing it, and each B micro-panel streams
-/// through L1 while all row groups of A are reused from L1/L2.
+/// M ≤ MC) the loop becomes: read an untransposed A in place (else pack it once per KC block), then take each
+/// B micro-panel (pre-packed, read in place, or packed just before use: <see cref="Job.PanelByPanel"/>) through
+/// L1 while all row groups of A are reused from L1/L2.
 /// </remarks>
 internal static unsafe class GemmDriver
 {
@@ -187,8 +188,9 @@ internal static unsafe class GemmDriver
 
     /// <summary>
     /// Test hook: when true, the kernels always pack A instead of reading a short untransposed A in place
-    /// (<c>DirectA</c>), so tests can check that both paths give the same bits. Never set by the library; it is
-    /// static, so tests that set it run in one xunit collection and restore it.
+    /// (<c>DirectA</c>), pack B instead of reading it in place (<c>DirectB</c>), and pack each B block whole
+    /// instead of panel by panel (<c>PanelByPanel</c>), so tests can check that all paths give the same bits.
+    /// Never set by the library; it is static, so tests that set it run in one xunit collection and restore it.
     /// </summary>
     internal static bool NoDirect;
 
@@ -252,6 +254,11 @@ internal static unsafe class GemmDriver
                         DirectBBlock(i0, i1, jc, nc, pc, kc, buffers.B);
                         continue;
                     }
+                    if (PackedB == null && !NoDirect && i1 - i0 <= MC)
+                    {
+                        PanelByPanel(i0, i1 - i0, jc, nc, pc, kc, buffers);
+                        continue;
+                    }
                     float* bp;
                     if (PackedB != null)
                         bp = PackedBlock(pc, jc, kc);
@@ -280,6 +287,35 @@ internal static unsafe class GemmDriver
                 int mc = Math.Min(MC, i1 - ic);
                 if (full > 0) RowBlock(ic, mc, jc, full, pc, kc, B + (nint)pc * Ldb + jc, Ldb);
                 if (full < nc) RowBlock(ic, mc, jc + full, nc - full, pc, kc, edgePanel, 0);
+            }
+        }
+
+        /// <summary>
+        /// One KC block of a product whose rows form a single A block (at most MC rows, e.g. x·Wᵀ for a few rows
+        /// of x): each B micro-panel is packed right before the row groups use it, into the start of the B
+        /// buffer, so it is still in L1/L2 when the kernels read it. Packing the whole KC × NC block first would
+        /// write it out to memory and read it back, three passes over B for a product that meets each panel
+        /// once. The kernels, their arguments and the panel contents are those of the whole-block order: same
+        /// bits. The Vector256 family packs the wide edge kernel's group of panels together (see
+        /// <see cref="Macro"/>).
+        /// </summary>
+        private readonly void PanelByPanel(int i0, int mc, int jc, int nc, int pc, int kc, PackBuffers buffers)
+        {
+            float beta = pc == 0 ? Beta : 1f;
+            float* ap = A + i0 * Lda + pc;
+            nint lda = Lda;
+            if (!DirectA)
+            {
+                GemmPacking.PackA(TransA, A, Lda, i0, pc, mc, kc, MR, buffers.A);
+                ap = buffers.A;
+                lda = 0;
+            }
+            int step = (Isa == GemmIsa.Vector256 ? MicroKernel256Wide.Panels : 1) * NR;
+            for (int j = 0; j < nc; j += step)
+            {
+                int w = Math.Min(step, nc - j);
+                GemmPacking.PackB(TransB, B, Ldb, pc, jc + j, kc, w, NR, buffers.B);
+                Macro(mc, w, kc, ap, lda, buffers.B, 0, C + i0 * Ldc + jc + j, beta);
             }
         }
 

@@ -55,8 +55,9 @@ public sealed class Linear : Module, ITensorModule
         int m = Shapes.Product(x.ShapeSpan, 0, x.Rank - 1);
         var outShape = x.Shape;
         outShape[^1] = outF;
-        // Without a bias the GEMM writes every element (beta = 0 never reads C), so y need not be zeroed first.
-        var y = b is null ? GC.AllocateUninitializedArray<float>(m * outF) : new float[m * outF];   // (M, out)
+        // Every element is written before it is read: by the GEMM (beta = 0 never reads C), or by the bias rows
+        // copied in first, which the GEMM then adds to. Zeroing y first would be one more pass over the output.
+        var y = GC.AllocateUninitializedArray<float>(m * outF);   // (M, out)
         if (b is not null)
             for (int r = 0; r < m; r++) b.AsSpan().CopyTo(y.AsSpan(r * outF, outF));
         Gemm.Sgemm(false, true, m, outF, inF, 1f, x.AsSpan(), inF, w.AsSpan(), inF, b is null ? 0f : 1f, y, outF);
