@@ -39,7 +39,8 @@ public abstract class SequenceModel : Module
     /// </summary>
     /// <exception cref="NotSupportedException">The recurrent layer has an option ONNX cannot express.</exception>
     public OnnxGraphBuilder ToOnnxGraph() =>
-        OnnxSequenceModelExport.Build(Encoder.Embedding, Encoder.Rnn, Output, Encoder.IdsPerStep, this is SequenceTagger);
+        OnnxSequenceModelExport.Build(Encoder.Embedding, Encoder.Rnn, Output, Encoder.IdsPerStep, this is SequenceTagger,
+            (this as SequenceClassifier)?.Pooling ?? ClassifierPooling.FinalState);
 
     /// <summary>The random generators of the dropout masks, in a fixed order (save their states to resume exactly).</summary>
     public IReadOnlyList<Rng> Generators => generators;
