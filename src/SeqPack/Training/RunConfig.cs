@@ -27,6 +27,9 @@ public sealed record ModelConfig(string Cell, int EmbeddingDim, int HiddenSize, 
         ["mean-max"] = ClassifierPooling.MeanAndMax,
     };
 
+    /// <summary>The name of <paramref name="pooling"/> in <see cref="Poolings"/>.</summary>
+    public static string NameOf(ClassifierPooling pooling) => Poolings.First(p => p.Value == pooling).Key;
+
     /// <summary>The classifier pooling in force: <see cref="Pooling"/>, or <see cref="ClassifierPooling.FinalState"/> when absent.</summary>
     [JsonIgnore]
     public ClassifierPooling EffectivePooling => Pooling is null ? ClassifierPooling.FinalState : Poolings[Pooling];
