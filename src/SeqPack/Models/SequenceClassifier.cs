@@ -10,7 +10,9 @@ namespace SeqPack.Models;
 /// <remarks>
 /// State-dictionary keys follow PyTorch: <c>embedding.weight</c>, <c>rnn.weight_ih_l0</c> …
 /// <c>rnn.bias_hh_l0_reverse</c>, <c>output.weight</c>, <c>output.bias</c>; the same module written in PyTorch
-/// (nn.Embedding(padding_idx=0), nn.LSTM/nn.GRU, nn.Linear under these attribute names) loads the weights.
+/// (nn.Embedding(padding_idx=0), nn.LSTM/nn.GRU, nn.Linear under these attribute names) loads the weights. With a
+/// pooling other than <see cref="ClassifierPooling.FinalState"/> that module pools the padded output over each
+/// sequence's length the same way (tests/SeqPack.Tests/Fixtures/make_pooling_fixtures.py writes it out).
 /// </remarks>
 public sealed class SequenceClassifier : SequenceModel
 {

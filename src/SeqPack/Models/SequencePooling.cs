@@ -1,4 +1,4 @@
-using SeqPack.Nn;
+using System.Numerics.Tensors;
 
 namespace SeqPack.Models;
 
@@ -11,8 +11,8 @@ internal static class SequencePooling
 {
     /// <summary>
     /// The element-wise maximum over each sequence's rows of <paramref name="packed"/> (TotalRows, F): (B, F) in
-    /// input order. The gradient goes to the row that held the maximum (the earliest step on ties, as
-    /// <c>max(dim)</c>).
+    /// input order (NaN wins, as in PyTorch). The gradient goes to the row that held the maximum (the earliest
+    /// step on ties, as <c>max(dim)</c>).
     /// </summary>
     public static Tensor Max(Tensor packed, PackedBatch layout)
     {
@@ -33,7 +33,7 @@ internal static class SequencePooling
                 int row = lay.Row(t, b);
                 var x = packed.Data.AsSpan(row * features, features);
                 for (int f = 0; f < features; f++)
-                    if (x[f] > best[f] || float.IsNaN(x[f]) && !float.IsNaN(best[f])) { best[f] = x[f]; at[f] = row; }
+                    if (x[f] > best[f] || (float.IsNaN(x[f]) && !float.IsNaN(best[f]))) { best[f] = x[f]; at[f] = row; }
             }
         }
         return Autograd.Record(new Tensor(values, [layout.Count, features]), "PackedMax", [packed], g =>
@@ -55,8 +55,8 @@ internal static class SequencePooling
             int i = layout.SortedIndices[b], n = lay.SortedLengths[b];
             var s = sums.AsSpan(i * features, features);
             for (int t = 0; t < n; t++)
-                System.Numerics.Tensors.TensorPrimitives.Add(s, packed.Data.AsSpan(lay.Row(t, b) * features, features), s);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(s, 1f / n, s);
+                TensorPrimitives.Add(s, packed.Data.AsSpan(lay.Row(t, b) * features, features), s);
+            TensorPrimitives.Multiply(s, 1f / n, s);
         }
         return Autograd.Record(new Tensor(sums, [layout.Count, features]), "PackedMean", [packed], g =>
         {
@@ -66,7 +66,7 @@ internal static class SequencePooling
                 int i = layout.SortedIndices[b], n = lay.SortedLengths[b];
                 var gi = g.Data.AsSpan(i * features, features);
                 for (int t = 0; t < n; t++)
-                    System.Numerics.Tensors.TensorPrimitives.Multiply(gi, 1f / n, d.AsSpan(lay.Row(t, b) * features, features));
+                    TensorPrimitives.Multiply(gi, 1f / n, d.AsSpan(lay.Row(t, b) * features, features));
             }
             return [new Tensor(d, [rows, features])];
         });
