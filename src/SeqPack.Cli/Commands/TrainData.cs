@@ -50,7 +50,7 @@ internal static class TrainData
     public static TrainingOptions Options(TrainSettings s) => new()
     {
         Tokenizer = s.Tokenizer, Lowercase = s.Lowercase, Features = !s.NoFeatures, MinCount = s.MinCount, MaxVocab = s.MaxVocab,
-        Cell = s.Cell, EmbeddingDim = s.EmbeddingDim, HiddenSize = s.HiddenSize, Layers = s.Layers, Bidirectional = !s.Unidirectional,
+        Cell = s.Cell, Pooling = s.Pooling, EmbeddingDim = s.EmbeddingDim, HiddenSize = s.HiddenSize, Layers = s.Layers, Bidirectional = !s.Unidirectional,
         Dropout = s.Dropout, WordDropout = s.WordDropout, Epochs = s.Epochs,
         TimeBudget = s.TimeBudget is null ? null : TrainDefaults.ParseDuration(s.TimeBudget), BatchSize = s.BatchSize, TokenBudget = s.TokenBudget,
         Lr = s.Lr, Cosine = !s.ConstantLr, WeightDecay = s.WeightDecay, Clip = s.Clip, Patience = s.Patience, Seed = s.Seed,

@@ -111,7 +111,7 @@ internal sealed class TrainReport(IAnsiConsole console, Communicator? world = nu
             TrainingOptions.CosineSchedule => $"{t.Epochs} epochs, rate {t.Lr:G3} with cosine decay",
             _ => $"{t.Epochs} epochs at rate {t.Lr:G3}",
         };
-        console.MarkupLine($"  Model: embedding {m.EmbeddingDim}, hidden {m.HiddenSize}{(m.Bidirectional ? " per direction" : "")}, {m.NumLayers} layer{(m.NumLayers > 1 ? "s" : "")}, dropout {m.Dropout:0.##}; " +
+        console.MarkupLine($"  Model: embedding {m.EmbeddingDim}, hidden {m.HiddenSize}{(m.Bidirectional ? " per direction" : "")}, {m.NumLayers} layer{(m.NumLayers > 1 ? "s" : "")}, dropout {m.Dropout:0.##}{(m.Pooling is string p ? $", pooling {p}" : "")}; " +
             $"training {Markup.Escape(schedule)}{(t.TimeBudgetSeconds is double b ? $", time budget {Duration(b)}" : "")}.");
         if (resume) console.MarkupLine($"  Continuing at epoch {state.Epoch + 1}, batch {state.Step}.");
         console.MarkupLine($"  Run folder: {Markup.Escape(runDir)}");

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using SeqPack.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -94,6 +95,10 @@ public sealed class TrainSettings : DataSettings
     [CommandOption("--hidden-size <N>")]
     [Description("Hidden units per direction. Default: from the data (64 for up to 4 classes, 128 for more or for tagging).")]
     public int? HiddenSize { get; init; }
+
+    [CommandOption("--pooling <final|max|final-max|mean-max>")]
+    [Description("What a classifier reads of the recurrent outputs: the final states, their maximum over time, both, or their mean and maximum. Default: final-max.")]
+    public string? Pooling { get; set; }
 
     [CommandOption("--layers <N>")]
     [Description("Recurrent layers. Default: 1.")]
@@ -201,6 +206,7 @@ public sealed class TrainSettings : DataSettings
             OptionRanges.Integer("--max-length", MaxLength, 1, MaxSteps),
             OptionRanges.Integer("--stop-after-steps", StopAfterSteps, 0, int.MaxValue),
             OptionRanges.Choice("--cell", Cell, "lstm", "gru"),
+            OptionRanges.Choice("--pooling", Pooling, [.. ModelConfig.Poolings.Keys]),
             OptionRanges.Choice("--task", Task, "classify", "tag"),
             TrainDefaults.TokenizerSyntax(Tokenizer),
             TimeBudget is not null && TrainDefaults.ParseDuration(TimeBudget) is null
@@ -208,6 +214,7 @@ public sealed class TrainSettings : DataSettings
                 : null);
         if (!result.Successful) return result;
         Cell = Cell.ToLowerInvariant();
+        Pooling = Pooling?.ToLowerInvariant();
         Task = Task?.ToLowerInvariant();
         // Unset sizes take the larger of the task defaults (the task is known only once the data is read).
         var parameters = ModelSize.Parameters(MaxVocab, EmbeddingDim ?? 100, HiddenSize ?? 128, Layers, !Unidirectional, Cell == "gru");

@@ -3,13 +3,16 @@ using SeqPack.Nn;
 namespace SeqPack.Models;
 
 /// <summary>
-/// Sequence classifier: Embedding → dropout → [bidirectional] LSTM or GRU over the packed batch → final
-/// hidden state of the last layer (forward and backward directions concatenated) → dropout → Linear → logits.
+/// Sequence classifier: Embedding → dropout → [bidirectional] LSTM or GRU over the packed batch → the last
+/// layer's outputs pooled per sequence (<see cref="ClassifierPooling"/>; by default the final hidden state, forward
+/// and backward directions concatenated) → dropout → Linear → logits.
 /// </summary>
 /// <remarks>
 /// State-dictionary keys follow PyTorch: <c>embedding.weight</c>, <c>rnn.weight_ih_l0</c> …
 /// <c>rnn.bias_hh_l0_reverse</c>, <c>output.weight</c>, <c>output.bias</c>; the same module written in PyTorch
-/// (nn.Embedding(padding_idx=0), nn.LSTM/nn.GRU, nn.Linear under these attribute names) loads the weights.
+/// (nn.Embedding(padding_idx=0), nn.LSTM/nn.GRU, nn.Linear under these attribute names) loads the weights. With a
+/// pooling other than <see cref="ClassifierPooling.FinalState"/> that module pools the padded output over each
+/// sequence's length the same way (tests/SeqPack.Tests/Fixtures/make_pooling_fixtures.py writes it out).
 /// </remarks>
 public sealed class SequenceClassifier : SequenceModel
 {
@@ -27,15 +30,23 @@ public sealed class SequenceClassifier : SequenceModel
     /// <param name="dropout">Probability in [0, 1] of zeroing an element after the embedding, before the output layer and between stacked recurrent layers.</param>
     /// <param name="idsPerStep">Ids per time step whose embeddings are summed (1 for plain tokens).</param>
     /// <param name="seed">Fixes the initial weights and the dropout masks.</param>
+    /// <param name="pooling">What the output layer reads of the last layer's outputs; with
+    /// <see cref="ClassifierPooling.FinalStateAndMax"/> or <see cref="ClassifierPooling.MeanAndMax"/> it reads twice as many features.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size or count is below its minimum (<paramref name="vocabSize"/>,
-    /// <paramref name="numClasses"/> and <paramref name="idsPerStep"/> at least 1), or <paramref name="dropout"/> is outside [0, 1].</exception>
+    /// <paramref name="numClasses"/> and <paramref name="idsPerStep"/> at least 1), <paramref name="dropout"/> is outside [0, 1],
+    /// or <paramref name="pooling"/> is not a defined value.</exception>
     public SequenceClassifier(int vocabSize, int numClasses, int embeddingDim = 64, int hiddenSize = 128, int numLayers = 1,
-        bool bidirectional = true, RecurrentCell cell = RecurrentCell.Lstm, float dropout = 0.1f, int idsPerStep = 1, ulong seed = 0)
+        bool bidirectional = true, RecurrentCell cell = RecurrentCell.Lstm, float dropout = 0.1f, int idsPerStep = 1, ulong seed = 0,
+        ClassifierPooling pooling = ClassifierPooling.FinalState)
         : base(vocabSize, AtLeastOne(numClasses, nameof(numClasses), nameof(SequenceClassifier)), embeddingDim, hiddenSize, numLayers, bidirectional, cell,
-            dropout, idsPerStep, seed)
+            dropout, idsPerStep, seed, Reads(pooling))
     {
         NumClasses = numClasses;
+        Pooling = pooling;
     }
+
+    /// <summary>What the output layer reads of the last layer's outputs.</summary>
+    public ClassifierPooling Pooling { get; }
 
     /// <summary>The number of classes.</summary>
     public int NumClasses { get; }
@@ -46,11 +57,31 @@ public sealed class SequenceClassifier : SequenceModel
     /// <summary>As <see cref="Forward(IReadOnlyList{int[]})"/> for a rank's <paramref name="share"/> of a global batch (null: the whole batch).</summary>
     internal Tensor Forward(IReadOnlyList<int[]> sequences, BatchShare? share)
     {
-        var (_, _, h) = Encoder.Run(sequences, share);                          // h: (L·D, B, H)
-        int rows = Encoder.StateRows;
-        var last = Encoder.Rnn.Bidirectional
-            ? Tensor.Cat([h.Select(0, rows - 2), h.Select(0, rows - 1)], 1)   // (B, 2H): last layer, both directions
-            : h.Select(0, rows - 1);                                           // (B, H)
-        return Output.Forward(Encoder.Dropout.Forward(last, share?.Sequences));
+        var (layout, output, h) = Encoder.Run(sequences, share);               // output: (TotalRows, D·H); h: (L·D, B, H)
+        var features = Pooling switch
+        {
+            ClassifierPooling.FinalState => FinalState(h),
+            ClassifierPooling.Max => SequencePooling.Max(output.Data, layout),
+            ClassifierPooling.FinalStateAndMax => Tensor.Cat([FinalState(h), SequencePooling.Max(output.Data, layout)], 1),
+            _ => Tensor.Cat([SequencePooling.Mean(output.Data, layout), SequencePooling.Max(output.Data, layout)], 1),
+        };                                                                      // (B, D·H) or (B, 2·D·H)
+        return Output.Forward(Encoder.Dropout.Forward(features, share?.Sequences));
     }
+
+    /// <summary>The last layer's final states, both directions concatenated: (B, D·H).</summary>
+    private Tensor FinalState(Tensor h)
+    {
+        int rows = Encoder.StateRows;
+        return Encoder.Rnn.Bidirectional
+            ? Tensor.Cat([h.Select(0, rows - 2), h.Select(0, rows - 1)], 1)
+            : h.Select(0, rows - 1);
+    }
+
+    /// <summary>How many times D·H features <paramref name="pooling"/> gives the output layer.</summary>
+    private static int Reads(ClassifierPooling pooling) => pooling switch
+    {
+        ClassifierPooling.FinalState or ClassifierPooling.Max => 1,
+        ClassifierPooling.FinalStateAndMax or ClassifierPooling.MeanAndMax => 2,
+        _ => throw new ArgumentOutOfRangeException(nameof(pooling), pooling, $"{nameof(SequenceClassifier)}: pooling must be one of {string.Join(", ", Enum.GetNames<ClassifierPooling>())}."),
+    };
 }

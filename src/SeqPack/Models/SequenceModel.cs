@@ -13,7 +13,7 @@ public abstract class SequenceModel : Module
     private readonly Rng[] generators;
 
     private protected SequenceModel(int vocabSize, int outputs, int embeddingDim, int hiddenSize, int numLayers,
-        bool bidirectional, RecurrentCell cell, float dropout, int idsPerStep, ulong seed)
+        bool bidirectional, RecurrentCell cell, float dropout, int idsPerStep, ulong seed, int outputReads = 1)
     {
         if (idsPerStep < 1) throw new ArgumentOutOfRangeException(nameof(idsPerStep), idsPerStep, $"{GetType().Name}: idsPerStep must be at least 1.");
         var init = new Rng(seed);
@@ -22,7 +22,7 @@ public abstract class SequenceModel : Module
         var embedding = RegisterModule("embedding", new Embedding(vocabSize, embeddingDim, paddingIdx: 0, rng: init));
         var rnn = RegisterModule("rnn", SequenceEncoder.CreateRnn(cell, embeddingDim, hiddenSize, numLayers, bidirectional, dropout, rnnRng));
         var drop = RegisterModule("dropout", new Dropout(dropout, dropRng));
-        Output = RegisterModule("output", new Linear(hiddenSize * (bidirectional ? 2 : 1), outputs, rng: init));
+        Output = RegisterModule("output", new Linear(outputReads * hiddenSize * (bidirectional ? 2 : 1), outputs, rng: init));
         Encoder = new SequenceEncoder(embedding, rnn, drop, idsPerStep);
         generators = [dropRng, rnnRng];
     }
@@ -39,7 +39,8 @@ public abstract class SequenceModel : Module
     /// </summary>
     /// <exception cref="NotSupportedException">The recurrent layer has an option ONNX cannot express.</exception>
     public OnnxGraphBuilder ToOnnxGraph() =>
-        OnnxSequenceModelExport.Build(Encoder.Embedding, Encoder.Rnn, Output, Encoder.IdsPerStep, this is SequenceTagger);
+        OnnxSequenceModelExport.Build(Encoder.Embedding, Encoder.Rnn, Output, Encoder.IdsPerStep, this is SequenceTagger,
+            (this as SequenceClassifier)?.Pooling ?? ClassifierPooling.FinalState);
 
     /// <summary>The random generators of the dropout masks, in a fixed order (save their states to resume exactly).</summary>
     public IReadOnlyList<Rng> Generators => generators;

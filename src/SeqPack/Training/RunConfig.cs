@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SeqPack.IO;
+using SeqPack.Models;
 using System.Text.Json.Serialization;
 
 namespace SeqPack.Training;
@@ -12,7 +13,27 @@ namespace SeqPack.Training;
 /// <param name="Bidirectional">Whether each layer also runs backwards.</param>
 /// <param name="Dropout">Dropout after the embedding, between layers and before the output layer.</param>
 /// <param name="IdsPerStep">Ids the network reads per time step (tagger features: 3).</param>
-public sealed record ModelConfig(string Cell, int EmbeddingDim, int HiddenSize, int NumLayers, bool Bidirectional, float Dropout, int IdsPerStep);
+/// <param name="Pooling">What a classifier's output layer reads (a key of <see cref="Poolings"/>); absent in older files,
+/// which read the final state.</param>
+public sealed record ModelConfig(string Cell, int EmbeddingDim, int HiddenSize, int NumLayers, bool Bidirectional, float Dropout, int IdsPerStep,
+    string? Pooling = null)
+{
+    /// <summary>The names of <see cref="ClassifierPooling"/> values in config.json and on the command line.</summary>
+    public static IReadOnlyDictionary<string, ClassifierPooling> Poolings { get; } = new Dictionary<string, ClassifierPooling>
+    {
+        ["final"] = ClassifierPooling.FinalState,
+        ["max"] = ClassifierPooling.Max,
+        ["final-max"] = ClassifierPooling.FinalStateAndMax,
+        ["mean-max"] = ClassifierPooling.MeanAndMax,
+    };
+
+    /// <summary>The name of <paramref name="pooling"/> in <see cref="Poolings"/>.</summary>
+    public static string NameOf(ClassifierPooling pooling) => Poolings.First(p => p.Value == pooling).Key;
+
+    /// <summary>The classifier pooling in force: <see cref="Pooling"/>, or <see cref="ClassifierPooling.FinalState"/> when absent.</summary>
+    [JsonIgnore]
+    public ClassifierPooling EffectivePooling => Pooling is null ? ClassifierPooling.FinalState : Poolings[Pooling];
+}
 
 /// <summary>Optimisation settings of a run (the <c>training</c> object of config.json); see <see cref="TrainingOptions"/> for each.</summary>
 /// <remarks>

@@ -50,6 +50,8 @@ internal sealed class RunConfigCheck
         c.Real(model, "model", "dropout", 0, 1, maxOpen: true);
         int ids = c.Int(model, "model", "idsPerStep", 1, 3);
         if (ids != (features ? 3 : 1)) throw c.Bad("model.idsPerStep", $"must be {(features ? 3 : 1)} when features is {(features ? "true" : "false")}", model.GetProperty("idsPerStep"));
+        if (model.TryGetProperty("pooling", out var pooling) && pooling.ValueKind != JsonValueKind.Null)
+            c.String(model, "model", "pooling", [.. ModelConfig.Poolings.Keys]);
 
         var training = c.Object(root, "", "training");
         c.Int(training, "training", "epochs", 1, MaxCount);

@@ -76,7 +76,7 @@ public sealed class RunData
             classify ? "classify" : "tag", tokenizer.Name, tokenizer.Lowercase, features,
             vocabulary.Tokens, labels.Labels,
             new ModelConfig(options.Cell, options.EmbeddingDim ?? size.EmbeddingDim, options.HiddenSize ?? size.HiddenSize, options.Layers,
-                options.Bidirectional, options.Dropout ?? size.Dropout, features ? 3 : 1),
+                options.Bidirectional, options.Dropout ?? size.Dropout, features ? 3 : 1, classify ? options.Pooling ?? ModelConfig.NameOf(size.Pooling!.Value) : null),
             new TrainingConfig(options.Epochs ?? TrainingOptions.MaxEpochs, options.BatchSize, options.TokenBudget, options.Lr, options.WeightDecay,
                 options.Clip, options.Patience, options.Seed, options.DevFraction, options.TestFraction, options.MaxLength,
                 classify ? 0f : options.WordDropout, options.ResolvedSchedule == TrainingOptions.CosineSchedule,

@@ -27,7 +27,7 @@ public sealed class TaskModel
         Classes = config.Labels.Count;
         if (Task == TaskKind.Classify)
             Network = classifier = new SequenceClassifier(config.Vocabulary.Count, Classes, m.EmbeddingDim, m.HiddenSize, m.NumLayers,
-                m.Bidirectional, cell, m.Dropout, m.IdsPerStep, config.Training.Seed);
+                m.Bidirectional, cell, m.Dropout, m.IdsPerStep, config.Training.Seed, m.EffectivePooling);
         else
             Network = tagger = new SequenceTagger(config.Vocabulary.Count, Classes, m.EmbeddingDim, m.HiddenSize, m.NumLayers,
                 m.Bidirectional, cell, m.Dropout, m.IdsPerStep, config.Training.Seed);

@@ -63,6 +63,9 @@ public sealed record TrainingOptions
     /// <summary>Hidden units per direction; null: chosen from the data by <see cref="ModelDefaults.Choose"/>.</summary>
     public int? HiddenSize { get; init; }
 
+    /// <summary>What a classifier's output layer reads (a key of <see cref="ModelConfig.Poolings"/>); null: chosen by <see cref="ModelDefaults.Choose"/>.</summary>
+    public string? Pooling { get; init; }
+
     /// <summary>Stacked recurrent layers.</summary>
     public int Layers { get; init; } = 1;
 
@@ -152,6 +155,7 @@ public sealed record TrainingOptions
         Check(HiddenSize is null or >= 1, nameof(HiddenSize), HiddenSize, "must be at least 1");
         Check(Layers >= 1, nameof(Layers), Layers, "must be at least 1");
         Check(Cell is "lstm" or "gru", nameof(Cell), Cell, "must be lstm or gru");
+        Check(Pooling is null || ModelConfig.Poolings.ContainsKey(Pooling), nameof(Pooling), Pooling ?? "", $"must be one of {string.Join(", ", ModelConfig.Poolings.Keys)}");
         Check(MinCount is null or >= 1, nameof(MinCount), MinCount, "must be at least 1");
         Check(MaxVocab >= 2, nameof(MaxVocab), MaxVocab, "must be at least 2");
         Check(MaxLength is null or >= 1, nameof(MaxLength), MaxLength, "must be at least 1");

@@ -69,6 +69,8 @@ public class RunFolderValidationTests : IClassFixture<RunFolderValidationTests.T
         "tokenizerFiles[0]", "must be a file name inside the run folder's tokenizer/ folder");
     [Fact] public void IdsPerStepDisagreeingWithFeatures_Refused() => Refused(c => c["model"]!["idsPerStep"] = 3, "model.idsPerStep", "must be 1 when features is false");
 
+    [Fact] public void UnknownPooling_Refused() => Refused(c => c["model"]!["pooling"] = "attention", "model.pooling", "must be one of final, max, final-max, mean-max");
+
     [Fact]
     public void UntouchedConfig_StillLoads()
     {

@@ -69,6 +69,23 @@ public class BatchShareTests
         }
     }
 
+    [Theory]
+    [InlineData(ClassifierPooling.FinalStateAndMax)]
+    [InlineData(ClassifierPooling.MeanAndMax)]
+    public void PooledClassifier_InTraining_SharesGiveTheirRowsOfTheWholeBatchsLogits(ClassifierPooling pooling)
+    {
+        int[][] batch = [[1, 2, 3], [4], [5, 6, 7, 8, 9], [2, 2], [3, 1, 4, 1]];
+        var lengths = batch.Select(s => s.Length).ToArray();
+        SequenceClassifier Fresh() => new(12, 3, embeddingDim: 4, hiddenSize: 3, dropout: 0.3f, seed: 5, pooling: pooling);
+        var whole = Fresh().Forward(batch).ToArray();                          // training mode: dropout on
+        foreach (int[] positions in new[] { new[] { 0, 2 }, new[] { 1, 3, 4 } })
+        {
+            var local = Fresh().Forward(positions.Select(i => batch[i]).ToArray(), BatchShare.Of(lengths, positions)).ToArray();
+            for (int k = 0; k < positions.Length; k++)
+                Assert.Equal(whole[(positions[k] * 3)..(positions[k] * 3 + 3)], local[(k * 3)..(k * 3 + 3)]);
+        }
+    }
+
     [Fact]
     public void DropoutApply_ShareOfOtherRowCount_ThrowsNamingBoth()
     {

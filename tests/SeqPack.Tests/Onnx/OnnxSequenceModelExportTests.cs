@@ -31,6 +31,25 @@ public sealed class OnnxSequenceModelExportTests
     }
 
     [Theory]
+    [InlineData(ClassifierPooling.Max, RecurrentCell.Lstm, true, 1)]
+    [InlineData(ClassifierPooling.FinalStateAndMax, RecurrentCell.Lstm, true, 2)]
+    [InlineData(ClassifierPooling.FinalStateAndMax, RecurrentCell.Gru, false, 1)]
+    [InlineData(ClassifierPooling.MeanAndMax, RecurrentCell.Lstm, true, 1)]
+    [InlineData(ClassifierPooling.MeanAndMax, RecurrentCell.Gru, true, 2)]
+    public void PooledClassifier_UnsortedBatch_MatchesSoftmaxOfLogits(ClassifierPooling pooling, RecurrentCell cell, bool bidirectional, int layers)
+    {
+        var model = new SequenceClassifier(vocabSize: 30, numClasses: 4, embeddingDim: 8, hiddenSize: 7, numLayers: layers,
+            bidirectional: bidirectional, cell: cell, seed: 5, pooling: pooling);
+        model.Eval();
+        var sequences = RandomSequences(Lengths, 1, vocab: 30, seed: 3);
+        var expected = model.Forward(sequences).Softmax(-1).ToArray();                      // (B, 4)
+
+        var actual = RunExported(model, sequences, 1);
+        Assert.Equal([Lengths.Length, 4L], actual.Shape);
+        Assert.InRange(OrtRunner.MaxAbsDiff(expected, actual.Values), 0, Tolerance);
+    }
+
+    [Theory]
     [InlineData(RecurrentCell.Lstm, true, 1, 3)]
     [InlineData(RecurrentCell.Lstm, false, 2, 1)]
     [InlineData(RecurrentCell.Gru, true, 2, 3)]

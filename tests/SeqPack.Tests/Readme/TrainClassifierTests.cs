@@ -20,13 +20,13 @@ public class TrainClassifierTests
     public void Sample_OnAShortSchedule_BeatsTheMajorityClass_AndPredictsThroughTheSavedModel()
     {
         var root = ReadmeFile.RepositoryRoot();
-        var output = ReadmeFile.Run("TrainClassifier.dll", [Path.Combine(root, "data", "sms-spam", "sms-spam.tsv"), "800", "2"], root);
+        var output = ReadmeFile.Run("TrainClassifier.dll", [Path.Combine(root, "data", "sms-spam", "sms-spam.tsv"), "1200", "2"], root);
         var test = Regex.Match(output, @"test accuracy (\d\.\d+) \(majority class (\d\.\d+)\)");
         Assert.True(test.Success, output);
         double accuracy = double.Parse(test.Groups[1].Value, CultureInfo.InvariantCulture);
         double majority = double.Parse(test.Groups[2].Value, CultureInfo.InvariantCulture);
         Assert.True(accuracy > majority, output);
-        Assert.Contains("640 train / 80 dev / 80 test", output);               // 800 messages, 10% / 10% stratified
+        Assert.Contains("960 train / 120 dev / 120 test", output);             // 1200 messages, 10% / 10% stratified
         Assert.Equal(2, Regex.Matches(output, @"^epoch \d: ", RegexOptions.Multiline).Count);
         Assert.Matches(@"\n(spam|ham) +[01]\.\d{3}  WINNER!", output);           // loaded back as a TrainedModel
     }

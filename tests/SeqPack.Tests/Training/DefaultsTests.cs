@@ -1,4 +1,5 @@
 using SeqPack.Data;
+using SeqPack.Models;
 using SeqPack.Tests.Data;
 using SeqPack.Training;
 
@@ -129,6 +130,7 @@ public class DefaultsTests
     {
         var size = ModelDefaults.Choose(classify, examples, classes);
         Assert.Equal((embedding, hidden), (size.EmbeddingDim, size.HiddenSize));
+        Assert.Equal(classify ? ClassifierPooling.FinalStateAndMax : null, size.Pooling);
     }
 
     [Fact]
@@ -136,8 +138,8 @@ public class DefaultsTests
     {
         using var dir = new TempDir();
         var chosen = RunData.Create(new TrainingOptions { Seed = 3 }, Data(dir, classes: 6, rows: 700)).Config.Model;
-        Assert.Equal((64, 128, 0.2f), (chosen.EmbeddingDim, chosen.HiddenSize, chosen.Dropout));
-        var given = RunData.Create(new TrainingOptions { Seed = 3, HiddenSize = 16 }, Data(dir, classes: 6, rows: 700)).Config.Model;
-        Assert.Equal(16, given.HiddenSize);
+        Assert.Equal((64, 128, 0.2f, "final-max"), (chosen.EmbeddingDim, chosen.HiddenSize, chosen.Dropout, chosen.Pooling));
+        var given = RunData.Create(new TrainingOptions { Seed = 3, HiddenSize = 16, Pooling = "final" }, Data(dir, classes: 6, rows: 700)).Config.Model;
+        Assert.Equal((16, "final"), (given.HiddenSize, given.Pooling));
     }
 }
