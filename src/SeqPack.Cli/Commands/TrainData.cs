@@ -37,6 +37,9 @@ internal static class TrainData
         string? single = s.Data ?? (s.Train is null ? TrainDefaults.Locate(TrainDefaults.SmsSpam) : null);
         var main = single is not null ? s.Load(single, "--data", task) : s.Load(s.Train, "--train", task);
         if (tokenizer.Kind == TokenizerKind.Subword && main.Task == TaskKind.Tag) throw SubwordTagger(s.Tokenizer, $"'{main.File}' holds tagging examples");
+        if (s.Pooling is not null && main.Task == TaskKind.Tag)
+            throw new CliException($"--pooling '{s.Pooling}' chooses what a classifier reads, but '{main.File}' holds tagging examples, " +
+                "whose output layer reads every step; drop --pooling to train the tagger.", ExitCodes.Usage);
         var dev = s.Dev is null ? null : s.Load(s.Dev, "--dev", main.Task);
         var test = s.Test is null ? null : s.Load(s.Test, "--test", main.Task);
         return (main, dev, test);

@@ -97,7 +97,7 @@ public sealed class TrainSettings : DataSettings
     public int? HiddenSize { get; init; }
 
     [CommandOption("--pooling <final|max|final-max|mean-max>")]
-    [Description("What a classifier reads of the recurrent outputs: the final states, their maximum over time, both, or their mean and maximum. Default: final-max.")]
+    [Description("Classification: what the output layer reads of the recurrent outputs: the final states, the maximum over time, both, or the mean and the maximum over time. Default: final-max.")]
     public string? Pooling { get; set; }
 
     [CommandOption("--layers <N>")]

@@ -61,6 +61,9 @@ public sealed class RunData
         if (!classify && tokenizer.Kind == TokenizerKind.Subword)
             throw new ArgumentException($"the tokenizer '{options.Tokenizer}' cuts classification texts, but '{train.File}' holds tagging examples, " +
                 "whose space-separated tokens carry one tag each; drop the sub-word tokenizer for a tagger, or train a classifier.", nameof(options));
+        if (!classify && options.Pooling is not null)
+            throw new ArgumentException($"pooling '{options.Pooling}' chooses what a classifier reads, but '{train.File}' holds tagging examples, " +
+                "whose output layer reads every step; drop the pooling option for a tagger.", nameof(options));
         var (trainRows, devRows, testRows) = Cut(train, dev, test, options.DevFraction, options.TestFraction, options.Seed);
 
         bool features = !classify && options.Features;

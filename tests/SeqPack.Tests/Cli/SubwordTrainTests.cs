@@ -209,6 +209,23 @@ public class SubwordTrainTests
     }
 
     [Fact]
+    public void Pooling_WithTaggingData_IsAUsageError_InTheCliAndTheLibrary()
+    {
+        using var dir = new TempDir();
+        var data = dir.Write("tags.tsv", "the cat sat\tDET NOUN VERB\ncats sat\tNOUN VERB\n");
+        var run = Path.Combine(dir.Path, "run");
+        var (code, stdout, stderr) = CliRunner.RunSplit(["train", "--data", data, "--out", run, "--pooling", "max"], width: 400);
+        Assert.True(code == 2, stdout + stderr);
+        Assert.Contains("--pooling 'max'", stderr);
+        Assert.Contains("drop --pooling", stderr);
+        Assert.False(Directory.Exists(run));
+
+        var ex = Assert.Throws<ArgumentException>(() => RunData.Create(new TrainingOptions { Pooling = "max" }, DataReader.Read(data)));
+        Assert.Equal("options", ex.ParamName);
+        Assert.Contains("holds tagging examples", ex.Message);
+    }
+
+    [Fact]
     public void RunFolder_WithAMissingDamagedOrEscapingTokenizerFile_FailsWithAClearError()
     {
         using var dir = new TempDir();
