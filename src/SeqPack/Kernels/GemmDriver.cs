@@ -302,14 +302,7 @@ internal static unsafe class GemmDriver
         private readonly void PanelByPanel(int i0, int mc, int jc, int nc, int pc, int kc, PackBuffers buffers)
         {
             float beta = pc == 0 ? Beta : 1f;
-            float* ap = A + i0 * Lda + pc;
-            nint lda = Lda;
-            if (!DirectA)
-            {
-                GemmPacking.PackA(TransA, A, Lda, i0, pc, mc, kc, MR, buffers.A);
-                ap = buffers.A;
-                lda = 0;
-            }
+            float* ap = ABlock(i0, mc, pc, kc, out nint lda);
             int step = (Isa == GemmIsa.Vector256 ? MicroKernel256Wide.Panels : 1) * NR;
             for (int j = 0; j < nc; j += step)
             {
@@ -330,14 +323,25 @@ internal static unsafe class GemmDriver
         public readonly void RowBlock(int ic, int mc, int jc, int nc, int pc, int kc, float* bp, nint ldb)
         {
             float beta = pc == 0 ? Beta : 1f;
+            float* ap = ABlock(ic, mc, pc, kc, out nint lda);
+            Macro(mc, nc, kc, ap, lda, bp, ldb, C + ic * Ldc + jc, beta);
+        }
+
+        /// <summary>
+        /// Rows ic..ic+mc of A in KC block pc as the kernels read them: in place with row stride
+        /// <paramref name="lda"/> = Lda (<see cref="DirectA"/>), else packed into this thread's A buffer (lda 0).
+        /// </summary>
+        private readonly float* ABlock(int ic, int mc, int pc, int kc, out nint lda)
+        {
             if (DirectA)
             {
-                Macro(mc, nc, kc, A + ic * Lda + pc, Lda, bp, ldb, C + ic * Ldc + jc, beta);
-                return;
+                lda = Lda;
+                return A + ic * Lda + pc;
             }
             var buffers = PackBuffers.ForThisThread(MC * KC, 0);
             GemmPacking.PackA(TransA, A, Lda, ic, pc, mc, kc, MR, buffers.A);
-            Macro(mc, nc, kc, buffers.A, 0, bp, ldb, C + ic * Ldc + jc, beta);
+            lda = 0;
+            return buffers.A;
         }
 
         /// <summary>
