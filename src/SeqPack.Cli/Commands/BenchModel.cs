@@ -37,15 +37,23 @@ internal sealed class BenchModel : IBenchModel
         var x = input.Detach();
         x.RequiresGrad = train;
         LastInput = x;
+        // The peer runs each step in a dispose scope; here the step disposes what it made, so that the next step's
+        // results take over their buffers instead of fresh memory (see Tensor.Dispose).
+        var made = new List<IDisposable>();
         if (train)
         {
-            Forward(x, packed).Sum().Backward();
+            var loss = Forward(x, packed, made).Sum();
+            made.Add(loss);
+            loss.Backward();
         }
         else
         {
             using var _ = Autograd.NoGrad();
-            Forward(x, packed).Sum().Item();
+            var sum = Forward(x, packed, made).Sum();
+            made.Add(sum);
+            sum.Item();
         }
+        foreach (var t in made) t.Dispose();
     }
 
     /// <summary>
@@ -75,13 +83,26 @@ internal sealed class BenchModel : IBenchModel
 
     private static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
 
-    private Tensor Forward(Tensor x, bool packed)
+    /// <summary>The layer's output (packed data, or padded); adds every result the caller should dispose to <paramref name="made"/>.</summary>
+    private Tensor Forward(Tensor x, bool packed, List<IDisposable> made)
     {
+        Tensor output;
         if (packed)
         {
             var p = Packing.PackPaddedSequence(x, lengths, batchFirst: true, enforceSorted: false);
-            return lstm is not null ? lstm.Forward(p).Output.Data : gru!.Forward(p).Output.Data;
+            var (o, states) = lstm is not null ? Split(lstm.Forward(p)) : Split(gru!.Forward(p));
+            made.AddRange([p, o, .. states]);
+            output = o.Data;
         }
-        return lstm is not null ? lstm.Forward(x).Output : gru!.Forward(x).Output;
+        else
+        {
+            (output, var states) = lstm is not null ? Split(lstm.Forward(x)) : Split(gru!.Forward(x));
+            made.AddRange([output, .. states]);
+        }
+        return output;
     }
+
+    private static (T Output, Tensor[] States) Split<T>((T Output, LstmState State) r) => (r.Output, [r.State.H, r.State.C]);
+
+    private static (T Output, Tensor[] States) Split<T>((T Output, Tensor H) r) => (r.Output, [r.H]);
 }

@@ -14,7 +14,14 @@ namespace SeqPack;
 internal sealed class GradNode(string op, Tensor[] inputs, int outputCount, Func<Tensor?[], Tensor?[]> backward)
 {
     public string Op { get; } = op;
-    public Tensor[] Inputs { get; } = inputs;
+    public Tensor[] Inputs { get; } = ShareAll(inputs);
+
+    // A rule may read its inputs' buffers during backward, so disposing an input must not hand its buffer on.
+    private static Tensor[] ShareAll(Tensor[] inputs)
+    {
+        foreach (var t in inputs) t.ShareStorage();
+        return inputs;
+    }
     public int OutputCount { get; } = outputCount;
     public Func<Tensor?[], Tensor?[]> Backward { get; } = backward;
 }

@@ -65,7 +65,7 @@ public sealed partial class Tensor
             throw new ArgumentException(
                 "MatMul: the destination requires a gradient or has a recorded history, which overwriting it would invalidate; pass a tensor made outside autograd (Tensor.Zeros) or a detached one.",
                 nameof(destination));
-        if (ReferenceEquals(destination.Data, a.Data) || ReferenceEquals(destination.Data, b.Data))
+        if (destination.Size > 0 && (ReferenceEquals(destination.Data, a.Data) || ReferenceEquals(destination.Data, b.Data)))
             throw new ArgumentException(
                 "MatMul: the destination shares its storage with an operand, which the product would overwrite while reading it; pass a separate tensor.",
                 nameof(destination));
@@ -91,14 +91,14 @@ public sealed partial class Tensor
         int count = Shapes.Product(batch, 0, batch.Length);
         var outShape = batch.Concat(new[] { m, n }).ToArray();
         // Every element is written by the GEMM (beta = 0 never reads C), so the buffer need not be zeroed first.
-        var r = into ?? GC.AllocateUninitializedArray<float>(count * m * n);
+        var r = into ?? ResultBuffer(count * m * n, Autograd.ShouldRecord(a, b));
         // Expand the batch dimensions (no copy when they already match) and multiply matrix by matrix.
         var ea = ExpandBatch(a, batch);
         var eb = ExpandBatch(b, batch);
         for (int i = 0; i < count; i++)
             Gemm.Sgemm(false, false, m, n, k, 1f, ea.AsSpan(i * m * k, m * k), k, eb.AsSpan(i * k * n, k * n), n, 0f, r.AsSpan(i * m * n, m * n), n);
         if (into is not null) return new Tensor(r, outShape);   // the destination's storage; not recorded
-        return Autograd.Record(new Tensor(r, outShape), "MatMul", [a, b], g =>
+        return Autograd.Record(new Tensor(r, outShape, recyclable: true), "MatMul", [a, b], g =>
         {
             Tensor? ga = null, gb = null;
             if (a.RequiresGrad)

@@ -1,3 +1,5 @@
+using SeqPack.Kernels;
+
 namespace SeqPack;
 
 // Shape operations: views, slices and concatenation, each with the gradient rule that routes gradients back.
@@ -30,7 +32,12 @@ public sealed partial class Tensor
         if (known != Size)
             throw new ArgumentException($"Reshape: shape {Shapes.Format(shape)} holds {known} elements but the tensor of shape {Shapes.Format(this.shape)} has {Size}.", nameof(shape));
         var inShape = this.shape;
-        return Autograd.Record(new Tensor(Data, newShape), "Reshape", [this], g => [new Tensor(g.Data, inShape)]);
+        ShareStorage();   // the view and this tensor share one buffer
+        return Autograd.Record(new Tensor(Data, newShape), "Reshape", [this], g =>
+        {
+            g.ShareStorage();
+            return [new Tensor(g.Data, inShape)];
+        });
     }
 
     /// <summary>The slice at <paramref name="index"/> along <paramref name="dim"/>, with that dimension removed (PyTorch's <c>select</c>).</summary>
@@ -92,7 +99,8 @@ public sealed partial class Tensor
         int outer = Shapes.Product(first.shape, 0, d), inner = Shapes.Product(first.shape, d + 1, first.Rank);
         var outShape = first.Shape;
         outShape[d] = total;
-        var r = new float[outer * total * inner];
+        var inputs = tensors.ToArray();
+        var r = ResultBuffer(outer * total * inner, Autograd.ShouldRecord(inputs));   // every element is copied from one input
         int offset = 0;
         var offsets = new int[tensors.Count];
         for (int i = 0; i < tensors.Count; i++)
@@ -104,8 +112,7 @@ public sealed partial class Tensor
                 t.Data.AsSpan(o * len * inner, len * inner).CopyTo(r.AsSpan((o * total + offset) * inner));
             offset += len;
         }
-        var inputs = tensors.ToArray();
-        return Autograd.Record(new Tensor(r, outShape), "Cat", inputs, g =>
+        return Autograd.Record(new Tensor(r, outShape, recyclable: true), "Cat", inputs, g =>
         {
             var grads = new Tensor?[inputs.Length];
             for (int i = 0; i < inputs.Length; i++)

@@ -57,12 +57,12 @@ public sealed class Linear : Module, ITensorModule
         outShape[^1] = outF;
         // Every element is written before it is read: by the GEMM (beta = 0 never reads C), or by the bias rows
         // copied in first, which the GEMM then adds to. Zeroing y first would be one more pass over the output.
-        var y = GC.AllocateUninitializedArray<float>(m * outF);   // (M, out)
+        Tensor[] inputs = b is null ? [x, w] : [x, w, b];
+        var y = Tensor.ResultBuffer(m * outF, Autograd.ShouldRecord(inputs));   // (M, out)
         if (b is not null)
             for (int r = 0; r < m; r++) b.AsSpan().CopyTo(y.AsSpan(r * outF, outF));
         Gemm.Sgemm(false, true, m, outF, inF, 1f, x.AsSpan(), inF, w.AsSpan(), inF, b is null ? 0f : 1f, y, outF);
-        Tensor[] inputs = b is null ? [x, w] : [x, w, b];
-        return Autograd.Record(new Tensor(y, outShape), "Linear", inputs, g =>
+        return Autograd.Record(new Tensor(y, outShape, recyclable: true), "Linear", inputs, g =>
         {
             var grads = new Tensor?[inputs.Length];
             if (x.RequiresGrad)

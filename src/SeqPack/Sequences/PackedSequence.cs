@@ -12,8 +12,9 @@ namespace SeqPack;
 /// <para><see cref="SortedIndices"/>[i] is the caller's batch index of the i-th longest sequence and
 /// <see cref="UnsortedIndices"/> is its inverse; both are null when the caller's batch was already sorted
 /// (<c>enforceSorted: true</c>).</para>
+/// <para>Disposing it disposes <see cref="Data"/> (see <see cref="Tensor.Dispose"/>).</para>
 /// </remarks>
-public sealed class PackedSequence
+public sealed class PackedSequence : IDisposable
 {
     private readonly int[]? sortedIndices;
     private readonly int[]? unsortedIndices;
@@ -120,6 +121,9 @@ public sealed class PackedSequence
     /// <summary>Construction from parts the packing functions computed (no re-validation).</summary>
     internal static PackedSequence FromTrusted(Tensor data, PackedLayout layout, int[]? sorted, ShareRows? share = null) =>
         new(data, layout, sorted, sorted is null ? null : Packing.Invert(sorted), share);
+
+    /// <summary>Disposes <see cref="Data"/>, whose buffer then goes to the next result of its size (see <see cref="Tensor.Dispose"/>).</summary>
+    public void Dispose() => Data.Dispose();
 
     /// <summary>A short description: data shape, batch sizes and whether the batch was reordered.</summary>
     public override string ToString() =>

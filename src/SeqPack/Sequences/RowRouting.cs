@@ -35,15 +35,16 @@ internal static class RowRouting
     {
         var outputs = new Tensor[shapes.Length];
         var covered = new long[shapes.Length];
+        bool recorded = Autograd.ShouldRecord(sources);
         for (int k = 0; k < runs.Count; k++) covered[runs[k].Dst] += runs[k].Rows;
         for (int d = 0; d < shapes.Length; d++)
         {
             int size = Shapes.Product(shapes[d], 0, shapes[d].Length);
             // Runs never overlap, so an output they cover completely needs no clearing or filling.
             bool full = covered[d] * rowSize == size;
-            var data = full ? GC.AllocateUninitializedArray<float>(size) : new float[size];
-            if (fill != 0f && !full) data.AsSpan().Fill(fill);
-            outputs[d] = new Tensor(data, shapes[d]);
+            var data = Tensor.ResultBuffer(size, recorded);
+            if (!full) data.AsSpan().Fill(fill);
+            outputs[d] = new Tensor(data, shapes[d], recyclable: true);
         }
         for (int k = 0; k < runs.Count; k++)
         {

@@ -12,14 +12,25 @@ namespace SeqPack;
 /// require a gradient are recorded on the autograd graph (see <see cref="Autograd"/>) unless a
 /// <see cref="Autograd.NoGrad"/> scope is active. The differentiable operations live in the files
 /// <c>Autograd/Ops.*.cs</c>, each next to its gradient rule.
+/// <para>
+/// Disposing is optional: the GC reclaims a tensor that is simply dropped. <see cref="Dispose"/> hands a large
+/// result's buffer straight to the next operation that needs one of the same size (see <see cref="Dispose"/>).
+/// </para>
 /// </remarks>
-public sealed partial class Tensor
+public sealed partial class Tensor : IDisposable
 {
     private readonly int[] shape;
     private bool requiresGrad;
+    private float[]? data;
+
+    // Whether Dispose may hand the buffer to the next result of its size: set only where an operation allocated
+    // the buffer for this tensor alone, and cleared for good as soon as anything else may hold the buffer
+    // (a view, a recorded graph, a gradient seed, an out-parameter result): see ShareStorage.
+    private bool recyclable;
 
     /// <summary>The buffer: exactly <see cref="Size"/> floats, row-major.</summary>
-    internal readonly float[] Data;
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
+    internal float[] Data => data ?? throw Disposed();
 
     /// <summary>The autograd node that produced this tensor, or null for a leaf.</summary>
     internal GradNode? Node { get; private set; }
@@ -27,12 +38,66 @@ public sealed partial class Tensor
     /// <summary>Which output of <see cref="Node"/> this tensor is.</summary>
     internal int OutputIndex { get; private set; }
 
-    /// <summary>Wraps <paramref name="data"/> without copying; the caller gives up the array.</summary>
-    internal Tensor(float[] data, int[] shape)
+    /// <summary>
+    /// Wraps <paramref name="data"/> without copying; the caller gives up the array. With
+    /// <paramref name="recyclable"/> the array was allocated for this tensor alone (from <see cref="Kernels.ScratchPool.RentExact"/>),
+    /// so <see cref="Dispose"/> may reuse it.
+    /// </summary>
+    internal Tensor(float[] data, int[] shape, bool recyclable = false)
     {
-        Data = data;
+        this.data = data;
         this.shape = shape;
+        this.recyclable = recyclable;
     }
+
+    /// <summary>
+    /// A buffer of <paramref name="length"/> floats with unspecified contents for an operation's result (the caller
+    /// writes every element): a disposed tensor's buffer of that length when there is one. A result that will be
+    /// <paramref name="recorded"/> gets fresh memory instead: its graph keeps it, so its buffer never comes back, and
+    /// taking pooled ones for it would drain the pool that the recurrent layers' scratch buffers rely on.
+    /// </summary>
+    internal static float[] ResultBuffer(int length, bool recorded) =>
+        recorded ? GC.AllocateUninitializedArray<float>(length) : Kernels.ScratchPool.RentExact(length);
+
+    /// <summary>
+    /// Marks the buffer as possibly held elsewhere (a view shares it, a recorded operation keeps it for backward,
+    /// a result aliases it), so that <see cref="Dispose"/> never hands it to another tensor.
+    /// </summary>
+    internal void ShareStorage() => recyclable = false;
+
+    /// <summary>Whether this tensor has been disposed.</summary>
+    public bool IsDisposed => data is null;
+
+    /// <summary>
+    /// Releases the buffer. A large buffer that this tensor alone holds (the result of an operation, not a view
+    /// made by <see cref="Reshape"/> or <see cref="Detach"/>, not kept by a recorded graph) goes to the next
+    /// operation that needs a buffer of the same size, which then skips the allocation and the first-touch page
+    /// faults that a fresh buffer costs; otherwise the GC reclaims it as usual. Afterwards the tensor must not be
+    /// used: its members throw <see cref="ObjectDisposedException"/> (only <see cref="Shape"/>, <see cref="Rank"/>,
+    /// <see cref="IsDisposed"/> and <see cref="ToString"/> still answer). Do not dispose a tensor whose
+    /// <see cref="AsSpan"/> you still read. Disposing twice does nothing.
+    /// </summary>
+    public void Dispose()
+    {
+        var d = data;
+        if (d is null) return;
+        data = null;
+        if (Recyclable) Kernels.ScratchPool.ReturnResult(d);
+    }
+
+    private bool Recyclable => recyclable && Node is null && !requiresGrad;
+
+    /// <summary>
+    /// For library code done with an intermediate result: disposes it when that hands its buffer on (see
+    /// <see cref="Dispose"/>), and otherwise leaves it untouched and usable (a view, or part of a recorded graph).
+    /// </summary>
+    internal void Recycle()
+    {
+        if (data is not null && Recyclable) Dispose();
+    }
+
+    private ObjectDisposedException Disposed() =>
+        new(nameof(Tensor), $"This tensor of shape {Shapes.Format(shape)} was disposed; keep a tensor undisposed while it is still used (or Clone() it first).");
 
     /// <summary>The extents of each dimension, outermost first (a copy).</summary>
     public int[] Shape => (int[])shape.Clone();
@@ -183,7 +248,11 @@ public sealed partial class Tensor
     public float At(params int[] index) => Data[Shapes.FlatIndex(shape, index)];
 
     /// <summary>A new leaf tensor with the same values and no history.</summary>
-    public Tensor Detach() => new(Data, shape);
+    public Tensor Detach()
+    {
+        ShareStorage();
+        return new(Data, shape);
+    }
 
     /// <summary>A new leaf tensor with a copy of the values and no history.</summary>
     public Tensor Clone() => new((float[])Data.Clone(), (int[])shape.Clone());
@@ -201,6 +270,7 @@ public sealed partial class Tensor
     /// <summary>A PyTorch-like rendering: <c>tensor([[1.0000, 2.0000], …])</c>, shortened for large tensors.</summary>
     public override string ToString()
     {
+        if (data is null) return $"tensor(disposed, shape {Shapes.Format(shape)})";
         var sb = new StringBuilder("tensor(");
         if (Rank == 0) sb.Append(Format(Data[0]));
         else AppendDim(sb, 0, 0, 7);

@@ -65,7 +65,7 @@ public class RecurrentKernelTests
         long BytesFor(int longest)
         {
             var layout = Layout(longest);
-            var b = new LstmLayer.Buffers(layout.Rows, layout.Batch, w);
+            var b = new LstmLayer.Buffers(layout.Rows, layout.Batch, w, recorded: false);
             var packed = LstmLoops.PackForward(b);
             var proj = projSize == 0 ? null : new SeqPack.Kernels.PackedMatrix(w.WHr!.Data, hidden, true, hidden, hOut);
             var projBack = projSize == 0 ? null : new SeqPack.Kernels.PackedMatrix(w.WHr!.Data, hidden, false, hOut, hidden);
@@ -92,9 +92,9 @@ public class RecurrentKernelTests
         foreach (int longest in new[] { 8, 40 })
         {
             var layout = Layout(longest);
-            var gb = new GruLayer.Buffers(layout.Rows, layout.Batch, input, hidden);
+            var gb = new GruLayer.Buffers(layout.Rows, layout.Batch, input, hidden, recorded: false);
             var gd = new GruLayer.GradBuffers(gb.Gates, layout.Rows, layout.Batch, hidden);
-            var rb = new RnnLayer.Buffers(layout.Rows, layout.Batch, input, hidden, relu: false);
+            var rb = new RnnLayer.Buffers(layout.Rows, layout.Batch, input, hidden, relu: false, recorded: false);
             var dPre = new float[layout.Rows * hidden];
             var dState = new float[layout.Batch * hidden];
             var scratch = new float[layout.Batch * hidden];

@@ -22,13 +22,13 @@ internal static class GruLayer
         public readonly float[] Gh;      // (B, 3H) scratch: h·W_hhᵀ of the current step
         public readonly float[] StateH;  // (B, H) running hidden state; h_n at the end
 
-        public Buffers(int rows, int batch, int inputSize, int hidden)
+        public Buffers(int rows, int batch, int inputSize, int hidden, bool recorded)
         {
             Hidden = hidden; InputSize = inputSize;
             Gates = Rent(rows * 3 * hidden);
             Ghn = Rent(rows * hidden);
             HPrev = Rent(rows * hidden);
-            Y = GC.AllocateUninitializedArray<float>(rows * hidden);        // every row is written by its step
+            Y = Tensor.ResultBuffer(rows * hidden, recorded);   // every row is written by its step; becomes the output tensor
             Gh = GC.AllocateUninitializedArray<float>(batch * 3 * hidden);  // written (beta = 0) before each read
             StateH = new float[batch * hidden];
         }
@@ -38,7 +38,8 @@ internal static class GruLayer
     public static (Tensor Y, Tensor H) Forward(Tensor x, PackedLayout layout, bool reverse, LayerWeights w, Tensor? h0)
     {
         int rows = layout.Rows, batch = layout.Batch, inputSize = x.Dim(1), hidden = w.WHh.Dim(1);
-        var buf = new Buffers(rows, batch, inputSize, hidden);
+        Tensor[] inputs = h0 is null ? [x, .. w.Present()] : [x, .. w.Present(), h0];
+        var buf = new Buffers(rows, batch, inputSize, hidden, Autograd.ShouldRecord(inputs));
         // Fold b_ih fully and b_hh for r and z into the input projection; b_hn stays inside r·(…).
         var bias = new float[3 * hidden];
         if (w.BIh is not null) w.BIh.Data.CopyTo(bias, 0);
@@ -50,12 +51,9 @@ internal static class GruLayer
         ForwardLoop(layout, reverse, wHhT, bHn, buf);
         wHhT.Return();
 
-        var y = new Tensor(buf.Y, [rows, hidden]);
+        var y = new Tensor(buf.Y, [rows, hidden], recyclable: true);
         var hn = new Tensor(buf.StateH, [batch, hidden]);
-        var inputs = new List<Tensor> { x };
-        inputs.AddRange(w.Present());
-        if (h0 is not null) inputs.Add(h0);
-        Autograd.Record([y, hn], reverse ? "GruLayerReverse" : "GruLayer", inputs.ToArray(),
+        Autograd.Record([y, hn], reverse ? "GruLayerReverse" : "GruLayer", inputs,
             grads => Backward(grads[0], grads[1], x, layout, reverse, w, h0, buf));
         if (y.Node is null) buf.Release();   // nothing recorded (no gradient needed): backward will never read them
         return (y, hn);

@@ -44,7 +44,7 @@ internal static class LstmLayer
         public readonly float[] StateH;  // (B, Hout) h0, then each row's last h as its sequence ends (the loop carries h_t in XH; with a projection, the running state); h_n at the end
         public readonly float[] StateC;  // (B, H) c0, then each row's last c as its sequence ends (carried in CPrev); c_n at the end
 
-        public Buffers(int rows, int batch, LayerWeights w, bool jointWeightGrad = false)
+        public Buffers(int rows, int batch, LayerWeights w, bool recorded, bool jointWeightGrad = false)
         {
             InputSize = w.WIh.Dim(1);
             Hidden = w.WHh.Dim(0) / 4;
@@ -60,7 +60,7 @@ internal static class LstmLayer
             XHStride = HPrevColumn + HOut;
             XH = Rent(rows * XHStride);
             R = w.WHr is not null ? Rent(rows * Hidden) : [];
-            Y = GC.AllocateUninitializedArray<float>(rows * HOut);   // every row is written by its step
+            Y = Tensor.ResultBuffer(rows * HOut, recorded);   // every row is written by its step; becomes the output tensor
             StateH = new float[batch * HOut];
             StateC = new float[batch * Hidden];
         }
@@ -80,8 +80,9 @@ internal static class LstmLayer
         if (h0 is not null) inputList.Add(h0);
         if (c0 is not null) inputList.Add(c0);
         var inputs = inputList.ToArray();
-        bool joint = Autograd.ShouldRecord(inputs) && w.WIh.RequiresGrad && w.WHh.RequiresGrad;
-        var buf = new Buffers(rows, batch, w, joint);
+        bool recorded = Autograd.ShouldRecord(inputs);
+        bool joint = recorded && w.WIh.RequiresGrad && w.WHh.RequiresGrad;
+        var buf = new Buffers(rows, batch, w, recorded, joint);
         if (joint)   // x goes beside h_{t-1} for the joint weight gradient
             for (int r = 0; r < rows; r++)
                 x.Data.AsSpan(r * buf.InputSize, buf.InputSize).CopyTo(buf.XH.AsSpan(r * buf.XHStride, buf.InputSize));
@@ -97,7 +98,7 @@ internal static class LstmLayer
             w.WHr is null ? null : new PackedMatrix(w.WHr.Data, buf.Hidden, true, buf.Hidden, buf.HOut));
         LstmLoops.Return(packedWhh);
 
-        var y = new Tensor(buf.Y, [rows, buf.HOut]);
+        var y = new Tensor(buf.Y, [rows, buf.HOut], recyclable: true);
         var hn = new Tensor(buf.StateH, [batch, buf.HOut]);
         var cn = new Tensor(buf.StateC, [batch, buf.Hidden]);
         Autograd.Record([y, hn, cn], reverse ? "LstmLayerReverse" : "LstmLayer", inputs,

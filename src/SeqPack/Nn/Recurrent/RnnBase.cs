@@ -216,9 +216,16 @@ public abstract class RnnBase : Module
                         break;
                 }
             }
+            // Intermediate results nothing else holds (inference) go straight to the next layer's allocations.
+            if (layer > 0) input.Recycle();
             input = d == 1 ? outs[0] : Tensor.Cat(outs, 1);
+            if (d > 1) foreach (var o in outs) o.Recycle();
             if (Training && Dropout > 0f && layer < NumLayers - 1)
-                input = Nn.Dropout.Apply(input, Dropout, dropoutRng, share);
+            {
+                var dropped = Nn.Dropout.Apply(input, Dropout, dropoutRng, share);
+                if (!ReferenceEquals(dropped, input)) input.Recycle();
+                input = dropped;
+            }
         }
         return (input, Tensor.Stack(hs, 0), cs is null ? null : Tensor.Stack(cs, 0));
     }

@@ -18,11 +18,11 @@ internal static class RnnLayer
         public readonly float[] Y;       // (N, H) pre-activations, activated in place: the output, also what backward differentiates through
         public readonly float[] StateH;  // (B, H)
 
-        public Buffers(int rows, int batch, int inputSize, int hidden, bool relu)
+        public Buffers(int rows, int batch, int inputSize, int hidden, bool relu, bool recorded)
         {
             Hidden = hidden; InputSize = inputSize; Relu = relu;
             HPrev = Rent(rows * hidden);
-            Y = GC.AllocateUninitializedArray<float>(rows * hidden);   // overwritten by the input projection
+            Y = Tensor.ResultBuffer(rows * hidden, recorded);   // overwritten by the input projection; becomes the output tensor
             StateH = new float[batch * hidden];
         }
     }
@@ -31,19 +31,17 @@ internal static class RnnLayer
     public static (Tensor Y, Tensor H) Forward(Tensor x, PackedLayout layout, bool reverse, bool relu, LayerWeights w, Tensor? h0)
     {
         int rows = layout.Rows, batch = layout.Batch, inputSize = x.Dim(1), hidden = w.WHh.Dim(1);
-        var buf = new Buffers(rows, batch, inputSize, hidden, relu);
+        Tensor[] inputs = h0 is null ? [x, .. w.Present()] : [x, .. w.Present(), h0];
+        var buf = new Buffers(rows, batch, inputSize, hidden, relu, Autograd.ShouldRecord(inputs));
         LayerMath.InputProjection(rows, hidden, inputSize, x.Data, w.WIh.Data, LayerMath.BiasSum(w.BIh, w.BHh), buf.Y);
         if (h0 is not null) h0.Data.CopyTo(buf.StateH, 0);
         var wHhT = PackedMatrix.RentPacked(w.WHh.Data, hidden, true, hidden, hidden);
         ForwardLoop(layout, reverse, wHhT, buf);
         wHhT.Return();
 
-        var y = new Tensor(buf.Y, [rows, hidden]);
+        var y = new Tensor(buf.Y, [rows, hidden], recyclable: true);
         var hn = new Tensor(buf.StateH, [batch, hidden]);
-        var inputs = new List<Tensor> { x };
-        inputs.AddRange(w.Present());
-        if (h0 is not null) inputs.Add(h0);
-        Autograd.Record([y, hn], reverse ? "RnnLayerReverse" : "RnnLayer", inputs.ToArray(),
+        Autograd.Record([y, hn], reverse ? "RnnLayerReverse" : "RnnLayer", inputs,
             grads => Backward(grads[0], grads[1], x, layout, reverse, w, h0, buf));
         if (y.Node is null) buf.Release();   // nothing recorded (no gradient needed): backward will never read it
         return (y, hn);
