@@ -10,13 +10,15 @@ namespace SeqPack.Bench.Kernels;
 /// <list type="bullet">
 /// <item><c>SgemmReusedC</c> (baseline): <see cref="Gemm.Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/> into one C allocated in setup;</item>
 /// <item><c>SgemmNewC</c>: the same call into a C allocated for this call, as every op's output is;</item>
-/// <item><c>TensorMatMul</c>: <see cref="Tensor.MatMul(Tensor, Tensor)"/> (no gradient recorded);</item>
+/// <item><c>TensorMatMul</c>: <see cref="Tensor.MatMul(Tensor, Tensor)"/> (no gradient recorded), the result left to the GC;</item>
+/// <item><c>TensorMatMulDisposed</c>: the same with the result disposed (<see cref="Tensor.Dispose"/>), as a loop
+/// with <c>using</c> (or TorchSharp's dispose scope) does: the next call's result takes over its buffer;</item>
 /// <item><c>TensorMatMulDestination</c>: <see cref="Tensor.MatMul(Tensor, Tensor, Tensor)"/> into one tensor made in setup;</item>
 /// <item><c>LinearForward</c>: <see cref="Linear.Forward(Tensor)"/> without bias, whose weight is (N, K): x·Wᵀ.</item>
 /// </list>
 /// SgemmNewC against SgemmReusedC is the cost of touching a fresh output for the first time (page faults);
 /// TensorMatMul against SgemmNewC is what the op adds on top of that (shape checks, bookkeeping), and
-/// TensorMatMulDestination against SgemmReusedC the same without the fresh output.
+/// TensorMatMulDisposed and TensorMatMulDestination against SgemmReusedC the same without the fresh output.
 /// </summary>
 [Config(typeof(KernelBenchConfig))]
 public class MatMulBenchmarks
@@ -72,6 +74,13 @@ public class MatMulBenchmarks
 
     [Benchmark]
     public Tensor TensorMatMul() => Tensor.MatMul(ta, tb);
+
+    [Benchmark]
+    public int TensorMatMulDisposed()
+    {
+        using var product = Tensor.MatMul(ta, tb);
+        return product.Rank;
+    }
 
     [Benchmark]
     public Tensor TensorMatMulDestination() => Tensor.MatMul(ta, tb, destination);
