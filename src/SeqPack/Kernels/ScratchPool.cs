@@ -25,19 +25,20 @@ internal static class ScratchPool
     /// </summary>
     public const int MinResultLength = 85_000 / sizeof(float);
 
-    /// <summary>Most floats the pool keeps (1 GiB); beyond it the oldest arrays are dropped, unpinned ones first.</summary>
+    /// <summary>Most floats the pool keeps (1 GiB); beyond it the arrays given back longest ago are dropped.</summary>
     public const long MaxPooledFloats = 1L << 28;
 
     private static readonly object Gate = new();
     // Each free array with GC.CollectionCount(2) when it came back (TrimResults reads it for FreeResults).
-    private static readonly List<(float[] Array, int Gen2)> Free = [];
+    private static readonly List<(float[] Array, int Gen2, long Order)> Free = [];
     // Pinned arrays (on the pinned object heap) live in their own list: an unpinned array must never be handed
     // out where a caller keeps a raw pointer to it.
-    private static readonly List<(float[] Array, int Gen2)> FreePinned = [];
+    private static readonly List<(float[] Array, int Gen2, long Order)> FreePinned = [];
     // Disposed tensors' buffers, for the next result of the same length only.
-    private static readonly List<(float[] Array, int Gen2)> FreeResults = [];
+    private static readonly List<(float[] Array, int Gen2, long Order)> FreeResults = [];
     private static long pooledFloats;
     private static int trimmedAtGen2;   // GC.CollectionCount(2) at the last TrimResults
+    private static long returns;        // arrays given back so far: each free entry's Order
 
     /// <summary>An array of at least <paramref name="length"/> floats with unspecified contents.</summary>
     public static float[] Rent(int length) => RentFrom(length, pinned: false, exact: false);
@@ -95,17 +96,21 @@ internal static class ScratchPool
     /// <summary>Gives <paramref name="array"/> (from <see cref="RentPinned"/>) back; the caller must not touch it afterwards.</summary>
     public static void ReturnPinned(float[] array) => Return(array, FreePinned);
 
-    private static void Return(float[] array, List<(float[] Array, int Gen2)> free)
+    private static void Return(float[] array, List<(float[] Array, int Gen2, long Order)> free)
     {
         if (array.Length < (free == FreeResults ? MinResultLength : MinPooledLength)) return;
         lock (Gate)
         {
             TrimResults();
-            free.Add((array, GC.CollectionCount(2)));
+            free.Add((array, GC.CollectionCount(2), returns++));
             pooledFloats += array.Length;
             while (pooledFloats > MaxPooledFloats)
             {
-                var oldest = FreeResults.Count > 0 ? FreeResults : Free.Count > 0 ? Free : FreePinned;
+                // Each list is in the order its arrays came back, so the oldest entry heads one of them. Dropping
+                // by age, not by kind, keeps what a loop is reusing and drops what an earlier workload left.
+                var oldest = Free;
+                foreach (var list in (ReadOnlySpan<List<(float[] Array, int Gen2, long Order)>>)[FreePinned, FreeResults])
+                    if (list.Count > 0 && (oldest.Count == 0 || list[0].Order < oldest[0].Order)) oldest = list;
                 pooledFloats -= oldest[0].Array.Length;
                 oldest.RemoveAt(0);
             }
