@@ -65,6 +65,7 @@ public sealed class SequenceClassifier : SequenceModel
             ClassifierPooling.FinalStateAndMax => Tensor.Cat([FinalState(h), SequencePooling.Max(output.Data, layout)], 1),
             _ => Tensor.Cat([SequencePooling.Mean(output.Data, layout), SequencePooling.Max(output.Data, layout)], 1),
         };                                                                      // (B, D·H) or (B, 2·D·H)
+        output.Data.Recycle();   // inference: read by the pooling only; the next batch's layers take its buffer
         return Output.Forward(Encoder.Dropout.Forward(features, share?.Sequences));
     }
 

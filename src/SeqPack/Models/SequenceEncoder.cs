@@ -54,6 +54,7 @@ internal sealed class SequenceEncoder
             Gru gru => gru.Forward(packed),
             _ => throw new InvalidOperationException($"Unsupported recurrent layer {Rnn.GetType().Name}."),
         };
+        x.Recycle();   // inference: the next batch's embeddings take its buffer
         return (layout, output, h);
     }
 

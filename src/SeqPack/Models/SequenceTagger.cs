@@ -50,6 +50,7 @@ public sealed class SequenceTagger : SequenceModel
     {
         var (layout, packed, _) = Encoder.Run(sequences, share);
         var logits = Output.Forward(Encoder.Dropout.Forward(packed.Data, share?.PackedRows));   // (N, D·H) → (N, numTags)
+        packed.Data.Recycle();   // inference: the next batch's layers take its buffer
         return new TaggerOutput(logits, layout);
     }
 }

@@ -73,11 +73,11 @@ public sealed partial class Embedding : Module
             idx[i] = id;
         }
         var w = Weight;
-        var y = new float[n * dim];                                            // (n, dim)
+        var y = Tensor.ResultBuffer(n * dim, Autograd.ShouldRecord(w));       // (n, dim); every row is copied
         for (int i = 0; i < n; i++) w.AsSpan().Slice(idx[i] * dim, dim).CopyTo(y.AsSpan(i * dim, dim));
         int? pad = PaddingIdx;
         int rows = NumEmbeddings;
-        return Autograd.Record(new Tensor(y, outShape), "Embedding", [w], g =>
+        return Autograd.Record(new Tensor(y, outShape, recyclable: true), "Embedding", [w], g =>
         {
             var dw = new float[rows * dim];                                    // (num, dim)
             for (int i = 0; i < n; i++)

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using SeqPack.Models;
 using SeqPack.Nn;
 
 namespace SeqPack.Tests.Core;
@@ -172,6 +173,32 @@ public class TensorDisposeTests
                 Assert.True(expected.AsSpan().SequenceEqual(output.Data.AsSpan()), $"{cell}, batch {batch}, repeat {repeat}");
             }
         }
+    }
+
+    /// <summary>
+    /// The classifier and the tagger recycle their embeddings and recurrent outputs during inference: batch after
+    /// batch, over buffers a previous batch wrote, they give the bits of the same forward pass recording a graph.
+    /// </summary>
+    [Fact]
+    public void ModelInferenceOverRecycledBuffers_GivesTheBitsOfTheRecordedForward()
+    {
+        var classifier = new SequenceClassifier(300, 3, embeddingDim: 160, hiddenSize: 96, numLayers: 2, seed: 21,
+            pooling: ClassifierPooling.FinalStateAndMax);
+        var tagger = new SequenceTagger(300, 5, embeddingDim: 160, hiddenSize: 96, numLayers: 2, seed: 22);
+        classifier.Eval();
+        tagger.Eval();
+        var rng = new Rng(23);
+        var batches = Enumerable.Range(0, 3).Select(b => Enumerable.Range(0, 24)
+            .Select(i => Enumerable.Range(0, 40 + (i * 37 + b * 11) % 90).Select(_ => rng.NextInt(300)).ToArray()).ToArray()).ToArray();
+        var expected = batches.Select(b => (classifier.Forward(b).ToArray(), tagger.Forward(b).Logits.ToArray())).ToArray();
+        Assert.False(classifier.Forward(batches[0]).IsLeaf);   // the reference recorded a graph: nothing was recycled
+        using var _ = Autograd.NoGrad();
+        for (int round = 0; round < 2; round++)
+            for (int b = 0; b < batches.Length; b++)
+            {
+                Assert.True(expected[b].Item1.AsSpan().SequenceEqual(classifier.Forward(batches[b]).AsSpan()), $"classifier, round {round}, batch {b}");
+                Assert.True(expected[b].Item2.AsSpan().SequenceEqual(tagger.Forward(batches[b]).Logits.AsSpan()), $"tagger, round {round}, batch {b}");
+            }
     }
 
     /// <summary>
