@@ -15,6 +15,8 @@ internal sealed class GradNode(string op, Tensor[] inputs, int outputCount, Func
 {
     public string Op { get; } = op;
     public Tensor[] Inputs { get; } = ShareAll(inputs);
+    public int OutputCount { get; } = outputCount;
+    public Func<Tensor?[], Tensor?[]> Backward { get; } = backward;
 
     // A rule may read its inputs' buffers during backward, so disposing an input must not hand its buffer on.
     private static Tensor[] ShareAll(Tensor[] inputs)
@@ -22,6 +24,4 @@ internal sealed class GradNode(string op, Tensor[] inputs, int outputCount, Func
         foreach (var t in inputs) t.ShareStorage();
         return inputs;
     }
-    public int OutputCount { get; } = outputCount;
-    public Func<Tensor?[], Tensor?[]> Backward { get; } = backward;
 }

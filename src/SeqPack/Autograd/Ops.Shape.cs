@@ -1,5 +1,3 @@
-using SeqPack.Kernels;
-
 namespace SeqPack;
 
 // Shape operations: views, slices and concatenation, each with the gradient rule that routes gradients back.

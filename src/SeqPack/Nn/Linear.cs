@@ -55,9 +55,9 @@ public sealed class Linear : Module, ITensorModule
         int m = Shapes.Product(x.ShapeSpan, 0, x.Rank - 1);
         var outShape = x.Shape;
         outShape[^1] = outF;
+        Tensor[] inputs = b is null ? [x, w] : [x, w, b];
         // Every element is written before it is read: by the GEMM (beta = 0 never reads C), or by the bias rows
         // copied in first, which the GEMM then adds to. Zeroing y first would be one more pass over the output.
-        Tensor[] inputs = b is null ? [x, w] : [x, w, b];
         var y = Tensor.ResultBuffer(m * outF, Autograd.ShouldRecord(inputs));   // (M, out)
         if (b is not null)
             for (int r = 0; r < m; r++) b.AsSpan().CopyTo(y.AsSpan(r * outF, outF));

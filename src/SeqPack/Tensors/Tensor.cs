@@ -25,7 +25,7 @@ public sealed partial class Tensor : IDisposable
 
     // Whether Dispose may hand the buffer to the next result of its size: set only where an operation allocated
     // the buffer for this tensor alone, and cleared for good as soon as anything else may hold the buffer
-    // (a view, a recorded graph, a gradient seed, an out-parameter result): see ShareStorage.
+    // (a view, a recorded graph, the Reshape rule's alias of a gradient): see ShareStorage.
     private bool recyclable;
 
     /// <summary>The buffer: exactly <see cref="Size"/> floats, row-major.</summary>
@@ -40,8 +40,8 @@ public sealed partial class Tensor : IDisposable
 
     /// <summary>
     /// Wraps <paramref name="data"/> without copying; the caller gives up the array. With
-    /// <paramref name="recyclable"/> the array was allocated for this tensor alone (from <see cref="Kernels.ScratchPool.RentExact"/>),
-    /// so <see cref="Dispose"/> may reuse it.
+    /// <paramref name="recyclable"/> the array was allocated for this tensor alone (by <see cref="ResultBuffer"/>), so
+    /// <see cref="Dispose"/> may hand it on.
     /// </summary>
     internal Tensor(float[] data, int[] shape, bool recyclable = false)
     {
@@ -61,7 +61,7 @@ public sealed partial class Tensor : IDisposable
 
     /// <summary>
     /// Marks the buffer as possibly held elsewhere (a view shares it, a recorded operation keeps it for backward,
-    /// a result aliases it), so that <see cref="Dispose"/> never hands it to another tensor.
+    /// a gradient aliases it), so that <see cref="Dispose"/> never hands it to another tensor.
     /// </summary>
     internal void ShareStorage() => recyclable = false;
 
