@@ -61,8 +61,8 @@ internal static class ScratchPool
     private static float[] RentFrom(int length, bool pinned, bool exact)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (length < (exact ? MinResultLength : MinPooledLength)) return length == 0 ? [] : GC.AllocateUninitializedArray<float>(length, pinned);
         var free = pinned ? FreePinned : exact ? FreeResults : Free;
+        if (length < MinLength(free)) return length == 0 ? [] : GC.AllocateUninitializedArray<float>(length, pinned);
         int slack = exact ? 0 : length / 4;
         lock (Gate)
         {
@@ -98,7 +98,7 @@ internal static class ScratchPool
 
     private static void Return(float[] array, List<(float[] Array, int Gen2, long Order)> free)
     {
-        if (array.Length < (free == FreeResults ? MinResultLength : MinPooledLength)) return;
+        if (array.Length < MinLength(free)) return;
         lock (Gate)
         {
             TrimResults();
@@ -116,6 +116,9 @@ internal static class ScratchPool
             }
         }
     }
+
+    private static int MinLength(List<(float[] Array, int Gen2, long Order)> free) =>
+        free == FreeResults ? MinResultLength : MinPooledLength;
 
     /// <summary>
     /// Drops the disposed tensors' buffers that have lain unused through a whole full collection. A loop that

@@ -93,7 +93,7 @@ public sealed partial class Tensor : IDisposable
     /// </summary>
     internal void Recycle()
     {
-        if (data is not null && Recyclable) Dispose();
+        if (Recyclable) Dispose();
     }
 
     private ObjectDisposedException Disposed() =>
